@@ -1,0 +1,7 @@
+/* commands.h: the subcommands of cfarm; one line per verb, defined in src/cmd_<verb>.c. */
+#ifndef CFARM_COMMANDS_H
+#define CFARM_COMMANDS_H
+
+int cmd_version(int argc, char **argv);
+
+#endif
