@@ -11,6 +11,7 @@
 
 static const struct cf_cmd commands[] = {
     {"version", cmd_version, "print the cfarm version"},
+    {"msg", cmd_msg, "decode or encode a protocol message (hex <-> JSON)"},
 };
 
 static void usage(FILE *f)
