@@ -34,6 +34,15 @@ FTB="{\"prev_transaction_block_hash\": \"$B32\", \"timestamp\": 1700000000, \"fi
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
 
+# With CFARM_SEED_DIR set, each case is also written there as a seed for fuzz/proto_decode.c
+# (class index byte, version byte with bit 7 for a frame, then the bytes).
+seed() {
+    [ -n "$CFARM_SEED_DIR" ] || return 0
+    idx=$("$cfarm" msg list | awk -v c="$1" '$1 == c { print NR - 1; exit }')
+    v=$(( ${2##*.} - 35 + $3 ))
+    perl -e 'print pack("C C H*", @ARGV)' "$idx" "$v" "$4" >"$CFARM_SEED_DIR/$1-${2##*.}-$3"
+}
+
 # roundtrip MESSAGE CLASS VERSION JSON: encode, decode, encode again; then the same framed with an id.
 roundtrip() {
     msg=$1 cls=$2 ver=$3 json=$4
@@ -45,6 +54,7 @@ roundtrip() {
     fi
     hex2=$("$cfarm" msg encode --type "$cls" --version "$ver" "$back")
     [ "$hex" = "$hex2" ] && ok || bad "$cls@$ver: JSON -> hex -> JSON -> hex differs"
+    seed "$cls" "$ver" 0 "$hex"
     [ "$msg" = - ] && return
     frame=$("$cfarm" msg encode --frame --type "$cls" --version "$ver" \
         "{\"type\": \"$msg\", \"id\": 32769, \"data\": $back}")
@@ -55,6 +65,7 @@ roundtrip() {
     esac
     frame2=$("$cfarm" msg encode --frame --type "$cls" --version "$ver" "$fback")
     [ "$frame" = "$frame2" ] && ok || bad "$cls@$ver: frame re-encoding differs"
+    seed "$cls" "$ver" 128 "$frame"
 }
 
 roundtrip handshake handshake 0.0.38 "{\"network_id\": \"mainnet\", \"protocol_version\": \"0.0.38\", \"software_version\": \"2.7.3\", \"server_port\": 8447, \"node_type\": 3, \"capabilities\": [[1, \"1\"], [2, \"1\"], [3, \"1\"]]}"
