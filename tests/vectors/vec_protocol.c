@@ -2,15 +2,16 @@
  * vec_protocol.c: the protocol vector suite.
  *
  * Under DIR/protocol (and its subfolders) it runs:
- *   - every `protocol_messages_bytes*` blob that has an index.json and a protocol_messages.json
- *     beside it: each record of the harvester, farmer and shared groups is decoded with the
+ *   - every blob of length-prefixed records that has an index (a JSON file with "entries") and
+ *     a name -> fields JSON map beside it (upstream: protocol_messages_bytes-v1.0, index.json,
+ *     protocol_messages.json): each record of the harvester, farmer and shared groups is decoded with the
  *     layout of the blob's release (from index.json's source: main = 0.0.38, a tag = the version
  *     that release spoke), compared field by field with its JSON object, re-encoded to the same
  *     bytes, and encoded from the JSON to the same bytes;
  *   - every `*.json` file whose root holds a "vectors" array of cases (payload_hex, fields,
  *     optional frame_hex): the same four checks per case, plus the Message frame both ways.
- * Files are found by folder and name pattern only, so another directory in the same schema runs
- * the same way.
+ * Files are found by folder and content, not by name, so another directory in the same schema
+ * runs the same way.
  */
 #include "test.h"
 
@@ -254,31 +255,25 @@ static bool relevant_group(const char *g)
                  strcmp(g, "shared") == 0);
 }
 
-static void run_blob(const char *dir, const char *blob_name, const char *shown)
+static void run_blob(const char *path, const char *shown, const struct cf_json *index,
+                     const struct cf_json *msgs)
 {
-    char path[4096];
-    struct jfile fi, fm;
-    const struct cf_json *index, *msgs, *entries, *src;
+    const struct cf_json *entries, *src;
     uint8_t *blob = NULL;
     size_t blen;
     int ver;
 
     file_pass = file_fail = 0;
-    snprintf(path, sizeof path, "%s/index.json", dir);
-    index = read_json(path, &fi);
-    snprintf(path, sizeof path, "%s/protocol_messages.json", dir);
-    msgs = read_json(path, &fm);
-    snprintf(path, sizeof path, "%s/%s", dir, blob_name);
     blob = (uint8_t *)read_text(path, &blen);
-    if (index == NULL || msgs == NULL || blob == NULL) {
-        fail(shown, "needs index.json and protocol_messages.json beside it");
+    if (msgs == NULL || blob == NULL) {
+        fail(shown, "needs the messages JSON (name -> fields) beside it");
         goto out;
     }
     src = cf_json_get(cf_json_get(index, "source"), "tag_or_describe");
     ver = version_of_source(cf_json_string(src));
     entries = cf_json_get(index, "entries");
     if (ver == 0 || entries == NULL) {
-        fail(shown, "index.json has no usable source/entries");
+        fail(shown, "the index has no usable source/entries");
         goto out;
     }
     for (const struct cf_json *e = entries->child; e; e = e->next) {
@@ -307,8 +302,6 @@ static void run_blob(const char *dir, const char *blob_name, const char *shown)
     }
 out:
     vec_file_report(shown, file_pass, file_fail);
-    jfile_free(&fi);
-    jfile_free(&fm);
     free(blob);
 }
 
@@ -408,45 +401,72 @@ static int name_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static bool ends_with(const char *s, const char *tail)
+{
+    size_t n = strlen(s), k = strlen(tail);
+
+    return n >= k && strcmp(s + n - k, tail) == 0;
+}
+
+/*
+ * One folder: JSON files are told apart by content (an "entries" array is a blob index, a
+ * "vectors" array a case file, any other object the name -> fields map of the blob), and every
+ * other file (not *.md) whose size is the index's total_bytes is a blob of records.
+ */
 static void scan(const char *dir, const char *rel, int depth)
 {
     DIR *d = opendir(dir);
     struct dirent *e;
-    char *names[512];
+    char *names[256];
     size_t count = 0;
+    struct jfile index = {NULL, NULL}, msgs = {NULL, NULL};
+    const struct cf_json *idx = NULL, *map = NULL;
+    uint64_t total = 0;
 
     if (d == NULL)
         return;
-    while ((e = readdir(d)) != NULL && count < 512)
+    while ((e = readdir(d)) != NULL && count < 256)
         if (e->d_name[0] != '.')
             names[count++] = strdup(e->d_name);
     closedir(d);
     qsort(names, count, sizeof names[0], name_cmp);
-    for (size_t i = 0; i < count; i++) {
-        char path[4096], shown[1024];
-        struct stat st;
-        size_t len = strlen(names[i]);
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < count; i++) {
+            char path[4096], shown[1024];
+            struct stat st;
 
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        snprintf(shown, sizeof shown, "%s/%s", rel, names[i]);
-        if (stat(path, &st) != 0)
-            continue;
-        if (S_ISDIR(st.st_mode)) {
-            if (depth < 3)
+            snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+            snprintf(shown, sizeof shown, "%s/%s", rel, names[i]);
+            if (stat(path, &st) != 0)
+                continue;
+            if (pass == 0 && S_ISDIR(st.st_mode) && depth < 3) {
                 scan(path, shown, depth + 1);
-        } else if (strncmp(names[i], "protocol_messages_bytes", 23) == 0) {
-            run_blob(dir, names[i], shown);
-        } else if (len > 5 && strcmp(names[i] + len - 5, ".json") == 0 &&
-                   strcmp(names[i], "index.json") != 0 &&
-                   strcmp(names[i], "protocol_messages.json") != 0) {
-            struct jfile f;
-            const struct cf_json *vec = cf_json_get(read_json(path, &f), "vectors");
+            } else if (pass == 0 && ends_with(names[i], ".json")) {
+                struct jfile f;
+                const struct cf_json *root = read_json(path, &f);
+                const struct cf_json *vec = cf_json_get(root, "vectors");
 
-            if (vec && vec->type == CF_JSON_ARRAY)
-                run_cases(path, shown, vec);
-            jfile_free(&f);
+                if (vec && vec->type == CF_JSON_ARRAY) {
+                    run_cases(path, shown, vec);
+                } else if (cf_json_get(root, "entries") && idx == NULL) {
+                    index = f;
+                    idx = root;
+                    cf_json_u64(cf_json_get(idx, "total_bytes"), &total);
+                    continue;
+                } else if (root && root->type == CF_JSON_OBJECT && map == NULL) {
+                    msgs = f;
+                    map = root;
+                    continue;
+                }
+                jfile_free(&f);
+            } else if (pass == 1 && S_ISREG(st.st_mode) && idx && !ends_with(names[i], ".json") &&
+                       !ends_with(names[i], ".md") && (uint64_t)st.st_size == total) {
+                run_blob(path, shown, idx, map);
+            }
         }
     }
+    jfile_free(&index);
+    jfile_free(&msgs);
     for (size_t i = 0; i < count; i++)
         free(names[i]);
 }
