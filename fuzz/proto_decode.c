@@ -13,6 +13,12 @@
 #include "cfarm/json.h"
 #include "cfarm/proto.h"
 
+/* n bytes at a and b equal (either may be NULL when n is 0). */
+static bool same(const void *a, const void *b, size_t n)
+{
+    return n == 0 || memcmp(a, b, n) == 0;
+}
+
 static void check_json(enum cf_proto_cls c, int ver, const void *obj, const uint8_t *p, size_t n)
 {
     struct cf_buf js, out;
@@ -33,7 +39,7 @@ static void check_json(enum cf_proto_cls c, int ver, const void *obj, const uint
         if (cf_proto_from_json(c, ver, cf_json_root(doc), obj2) != CF_OK)
             abort();
         if (cf_proto_encode(c, ver, obj2, &out) != CF_OK || out.len != n ||
-            memcmp(out.data, p, n) != 0)
+            !same(out.data, p, n))
             abort();
         cf_proto_free(c, obj2);
     }
@@ -66,7 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             return 0;
         cf_buf_init(&out, 0);
         if (cf_proto_msg_write(&out, m.type, m.has_id, m.id, m.data, m.len) != CF_OK ||
-            out.len != body_len || memcmp(out.data, body, body_len) != 0)
+            out.len != body_len || !same(out.data, body, body_len))
             abort();
         cf_buf_free(&out);
         body = m.data;
@@ -78,7 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (cf_proto_decode(c, ver, body, body_len, obj) == CF_OK) {
         cf_buf_init(&out, 0);
         if (cf_proto_encode(c, ver, obj, &out) != CF_OK || out.len != body_len ||
-            memcmp(out.data, body, body_len) != 0)
+            !same(out.data, body, body_len))
             abort();
         cf_buf_free(&out);
         check_json(c, ver, obj, body, body_len);

@@ -24,6 +24,12 @@
 
 #define MAX_FILE ((size_t)64 << 20)
 
+/* n bytes at a and b equal (either may be NULL when n is 0). */
+static bool same(const void *a, const void *b, size_t n)
+{
+    return n == 0 || memcmp(a, b, n) == 0;
+}
+
 static unsigned long file_pass, file_fail;
 
 static void fail(const char *what, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -156,7 +162,7 @@ static void check_entry(const char *what, enum cf_proto_cls c, int ver, const ui
         ok = false;
     }
     if (cf_proto_encode(c, ver, obj, &out) != CF_OK || out.len != n ||
-        memcmp(out.data, p, n) != 0) {
+        !same(out.data, p, n)) {
         fail(what, "re-encoding differs (%zu bytes, want %zu)", out.len, n);
         ok = false;
     }
@@ -169,7 +175,7 @@ static void check_entry(const char *what, enum cf_proto_cls c, int ver, const ui
             ok = false;
         } else {
             if (cf_proto_encode(c, ver, obj2, &out) != CF_OK || out.len != n ||
-                memcmp(out.data, p, n) != 0) {
+                !same(out.data, p, n)) {
                 fail(what, "encoding from JSON differs (%zu bytes, want %zu)", out.len, n);
                 ok = false;
             }
@@ -351,13 +357,13 @@ static void check_frame(const char *what, enum cf_proto_cls c, int ver, const st
         fail(what, "message type of %s is not %d", cf_proto_cls_chia_name(c),
              cf_proto_msg_type_of(c));
     } else if (cf_proto_msg_parse(frame, n, &m) != CF_OK || m.type != type || m.has_id ||
-               m.len != plen || memcmp(m.data, payload, plen) != 0) {
+               m.len != plen || !same(m.data, payload, plen)) {
         fail(what, "frame does not parse to (type %u, no id, payload)", (unsigned)type);
     } else if (cf_proto_decode(c, ver, m.data, m.len, obj) != CF_OK) {
         fail(what, "frame body does not decode: %s", cf_err_detail());
     } else {
         if (cf_proto_msg_encode(&out, (uint8_t)type, false, 0, c, ver, obj) != CF_OK ||
-            out.len != n || memcmp(out.data, frame, n) != 0)
+            out.len != n || !same(out.data, frame, n))
             fail(what, "frame re-encoding differs");
         else
             file_pass++;
