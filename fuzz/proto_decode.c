@@ -38,8 +38,7 @@ static void check_json(enum cf_proto_cls c, int ver, const void *obj, const uint
     } else {
         if (cf_proto_from_json(c, ver, cf_json_root(doc), obj2) != CF_OK)
             abort();
-        if (cf_proto_encode(c, ver, obj2, &out) != CF_OK || out.len != n ||
-            !same(out.data, p, n))
+        if (cf_proto_encode(c, ver, obj2, &out) != CF_OK || out.len != n || !same(out.data, p, n))
             abort();
         cf_proto_free(c, obj2);
     }

@@ -130,20 +130,47 @@ struct cf_bytes {
 };
 
 struct cf_str {
-    char *s;     /* NUL-terminated when decoded; may hold NULs of its own (len counts them) */
+    char *s; /* NUL-terminated when decoded; may hold NULs of its own (len counts them) */
     size_t len;
 };
 
-struct cf_opt_b32 { bool present; uint8_t v[32]; };
-struct cf_opt_g1 { bool present; struct cf_bls_pk v; };
-struct cf_opt_g2 { bool present; struct cf_bls_sig v; };
-struct cf_opt_u8 { bool present; uint8_t v; };
-struct cf_opt_u64 { bool present; uint64_t v; };
-struct cf_opt_bytes { bool present; struct cf_bytes v; };
+struct cf_opt_b32 {
+    bool present;
+    uint8_t v[32];
+};
+struct cf_opt_g1 {
+    bool present;
+    struct cf_bls_pk v;
+};
+struct cf_opt_g2 {
+    bool present;
+    struct cf_bls_sig v;
+};
+struct cf_opt_u8 {
+    bool present;
+    uint8_t v;
+};
+struct cf_opt_u64 {
+    bool present;
+    uint64_t v;
+};
+struct cf_opt_bytes {
+    bool present;
+    struct cf_bytes v;
+};
 
-struct cf_list_g1 { struct cf_bls_pk *items; size_t count; };
-struct cf_list_b32 { uint8_t (*items)[32]; size_t count; };
-struct cf_list_str { struct cf_str *items; size_t count; };
+struct cf_list_g1 {
+    struct cf_bls_pk *items;
+    size_t count;
+};
+struct cf_list_b32 {
+    uint8_t (*items)[32];
+    size_t count;
+};
+struct cf_list_str {
+    struct cf_str *items;
+    size_t count;
+};
 
 /* ---- shared protocol ---- */
 
@@ -152,7 +179,10 @@ struct cf_capability {
     uint16_t id;
     struct cf_str value;
 };
-struct cf_list_capability { struct cf_capability *items; size_t count; };
+struct cf_list_capability {
+    struct cf_capability *items;
+    size_t count;
+};
 
 struct cf_handshake {
     struct cf_str network_id;
@@ -201,7 +231,10 @@ struct cf_vdf_info {
     uint64_t number_of_iterations;
     struct cf_classgroup_element output;
 };
-struct cf_opt_vdf_info { bool present; struct cf_vdf_info v; };
+struct cf_opt_vdf_info {
+    bool present;
+    struct cf_vdf_info v;
+};
 
 struct cf_reward_chain_block_unfinished {
     cf_u128 total_iters;
@@ -222,7 +255,10 @@ struct cf_pool_target {
     uint8_t puzzle_hash[32];
     uint32_t max_height;
 };
-struct cf_opt_pool_target { bool present; struct cf_pool_target v; };
+struct cf_opt_pool_target {
+    bool present;
+    struct cf_pool_target v;
+};
 
 struct cf_foliage_block_data {
     uint8_t unfinished_reward_block_hash[32];
@@ -231,7 +267,10 @@ struct cf_foliage_block_data {
     uint8_t farmer_reward_puzzle_hash[32];
     uint8_t extension_data[32];
 };
-struct cf_opt_foliage_block_data { bool present; struct cf_foliage_block_data v; };
+struct cf_opt_foliage_block_data {
+    bool present;
+    struct cf_foliage_block_data v;
+};
 
 struct cf_foliage_transaction_block {
     uint8_t prev_transaction_block_hash[32];
@@ -268,7 +307,10 @@ struct cf_pool_difficulty {
     uint64_t sub_slot_iters;
     uint8_t pool_contract_puzzle_hash[32];
 };
-struct cf_list_pool_difficulty { struct cf_pool_difficulty *items; size_t count; };
+struct cf_list_pool_difficulty {
+    struct cf_pool_difficulty *items;
+    size_t count;
+};
 
 struct cf_harvester_handshake {
     struct cf_list_g1 farmer_public_keys;
@@ -302,7 +344,10 @@ struct cf_new_signage_point_harvester2 {
 struct cf_proof_of_space_fee_info {
     uint32_t applied_fee_threshold;
 };
-struct cf_opt_fee_info { bool present; struct cf_proof_of_space_fee_info v; };
+struct cf_opt_fee_info {
+    bool present;
+    struct cf_proof_of_space_fee_info v;
+};
 
 struct cf_new_proof_of_space {
     uint8_t challenge_hash[32];
@@ -310,9 +355,9 @@ struct cf_new_proof_of_space {
     struct cf_str plot_identifier;
     struct cf_proof_of_space proof;
     uint8_t signage_point_index;
-    bool include_source_signature_data;                  /* 0.0.36 */
-    struct cf_opt_b32 farmer_reward_address_override;    /* 0.0.36 */
-    struct cf_opt_fee_info fee_info;                     /* 0.0.36 */
+    bool include_source_signature_data;               /* 0.0.36 */
+    struct cf_opt_b32 farmer_reward_address_override; /* 0.0.36 */
+    struct cf_opt_fee_info fee_info;                  /* 0.0.36 */
 };
 
 /* SigningDataKind values of SignatureRequestSourceData.kind. */
@@ -330,16 +375,25 @@ struct cf_signature_request_source_data {
     uint8_t kind;
     struct cf_bytes data;
 };
-struct cf_opt_sig_source_data { bool present; struct cf_signature_request_source_data v; };
-struct cf_list_opt_sig_source_data { struct cf_opt_sig_source_data *items; size_t count; };
-struct cf_opt_list_opt_sig_source_data { bool present; struct cf_list_opt_sig_source_data v; };
+struct cf_opt_sig_source_data {
+    bool present;
+    struct cf_signature_request_source_data v;
+};
+struct cf_list_opt_sig_source_data {
+    struct cf_opt_sig_source_data *items;
+    size_t count;
+};
+struct cf_opt_list_opt_sig_source_data {
+    bool present;
+    struct cf_list_opt_sig_source_data v;
+};
 
 struct cf_request_signatures {
     struct cf_str plot_identifier;
     uint8_t challenge_hash[32];
     uint8_t sp_hash[32];
     struct cf_list_b32 messages;
-    struct cf_opt_list_opt_sig_source_data message_data;          /* 0.0.36 */
+    struct cf_opt_list_opt_sig_source_data message_data;             /* 0.0.36 */
     struct cf_opt_reward_chain_block_unfinished rc_block_unfinished; /* 0.0.36 */
 };
 
@@ -348,7 +402,10 @@ struct cf_message_signature {
     uint8_t message[32];
     struct cf_bls_sig signature;
 };
-struct cf_list_message_signature { struct cf_message_signature *items; size_t count; };
+struct cf_list_message_signature {
+    struct cf_message_signature *items;
+    size_t count;
+};
 
 struct cf_respond_signatures {
     struct cf_str plot_identifier;
@@ -357,13 +414,13 @@ struct cf_respond_signatures {
     struct cf_bls_pk local_pk;
     struct cf_bls_pk farmer_pk;
     struct cf_list_message_signature message_signatures;
-    bool include_source_signature_data;                /* 0.0.36 */
-    struct cf_opt_b32 farmer_reward_address_override;  /* 0.0.36 */
+    bool include_source_signature_data;               /* 0.0.36 */
+    struct cf_opt_b32 farmer_reward_address_override; /* 0.0.36 */
 };
 
 struct cf_plot {
     struct cf_str filename;
-    uint8_t size;  /* k for v1 plots, 0x80 | strength for v2 */
+    uint8_t size; /* k for v1 plots, 0x80 | strength for v2 */
     uint8_t plot_id[32];
     struct cf_opt_g1 pool_public_key;
     struct cf_opt_b32 pool_contract_puzzle_hash;
@@ -372,7 +429,10 @@ struct cf_plot {
     uint64_t time_modified;
     struct cf_opt_u8 compression_level;
 };
-struct cf_list_plot { struct cf_plot *items; size_t count; };
+struct cf_list_plot {
+    struct cf_plot *items;
+    size_t count;
+};
 
 struct cf_plot2 {
     struct cf_str filename;
@@ -387,7 +447,10 @@ struct cf_plot2 {
     uint16_t plot_index;
     uint8_t meta_group;
 };
-struct cf_list_plot2 { struct cf_plot2 *items; size_t count; };
+struct cf_list_plot2 {
+    struct cf_plot2 *items;
+    size_t count;
+};
 
 struct cf_request_plots {
     uint8_t unused_; /* RequestPlots has no field; C has no empty struct */
@@ -409,7 +472,10 @@ struct cf_respond_plots2 {
 struct cf_partial_proof {
     uint64_t fragments[16];
 };
-struct cf_list_partial_proof { struct cf_partial_proof *items; size_t count; };
+struct cf_list_partial_proof {
+    struct cf_partial_proof *items;
+    size_t count;
+};
 
 struct cf_partial_proofs_data {
     uint8_t challenge_hash[32];
@@ -445,7 +511,10 @@ struct cf_plot_sync_identifier {
     uint64_t sync_id;
     uint64_t message_id;
 };
-struct cf_opt_plot_sync_identifier { bool present; struct cf_plot_sync_identifier v; };
+struct cf_opt_plot_sync_identifier {
+    bool present;
+    struct cf_plot_sync_identifier v;
+};
 
 struct cf_plot_sync_start {
     struct cf_plot_sync_identifier identifier;
@@ -484,7 +553,10 @@ struct cf_plot_sync_error {
     struct cf_str message;
     struct cf_opt_plot_sync_identifier expected_identifier;
 };
-struct cf_opt_plot_sync_error { bool present; struct cf_plot_sync_error v; };
+struct cf_opt_plot_sync_error {
+    bool present;
+    struct cf_plot_sync_error v;
+};
 
 struct cf_plot_sync_response {
     struct cf_plot_sync_identifier identifier;
@@ -498,19 +570,28 @@ struct cf_sp_sub_slot_source_data {
     struct cf_challenge_chain_sub_slot cc_sub_slot;
     struct cf_reward_chain_sub_slot rc_sub_slot;
 };
-struct cf_opt_sp_sub_slot_source_data { bool present; struct cf_sp_sub_slot_source_data v; };
+struct cf_opt_sp_sub_slot_source_data {
+    bool present;
+    struct cf_sp_sub_slot_source_data v;
+};
 
 struct cf_sp_vdf_source_data {
     struct cf_classgroup_element cc_vdf;
     struct cf_classgroup_element rc_vdf;
 };
-struct cf_opt_sp_vdf_source_data { bool present; struct cf_sp_vdf_source_data v; };
+struct cf_opt_sp_vdf_source_data {
+    bool present;
+    struct cf_sp_vdf_source_data v;
+};
 
 struct cf_signage_point_source_data {
     struct cf_opt_sp_sub_slot_source_data sub_slot_data;
     struct cf_opt_sp_vdf_source_data vdf_data;
 };
-struct cf_opt_signage_point_source_data { bool present; struct cf_signage_point_source_data v; };
+struct cf_opt_signage_point_source_data {
+    bool present;
+    struct cf_signage_point_source_data v;
+};
 
 struct cf_new_signage_point {
     uint8_t challenge_hash[32];
@@ -520,9 +601,9 @@ struct cf_new_signage_point {
     uint64_t sub_slot_iters;
     uint8_t signage_point_index;
     uint32_t peak_height;
-    uint32_t last_tx_height;                              /* 0.0.37 */
+    uint32_t last_tx_height;                                /* 0.0.37 */
     struct cf_opt_signage_point_source_data sp_source_data; /* 0.0.36 */
-    struct cf_opt_b32 filter_challenge;                   /* 0.0.38 */
+    struct cf_opt_b32 filter_challenge;                     /* 0.0.38 */
 };
 
 struct cf_declare_proof_of_space {

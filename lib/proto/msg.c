@@ -40,8 +40,8 @@ enum cf_err cf_proto_msg_parse(const uint8_t *frame, size_t n, struct cf_proto_m
         return cf_err_set(err, "data at offset %zu: length beyond the end of the frame",
                           (size_t)(p - frame));
     if (left)
-        return cf_err_set(CF_ERR_TRAILING, "(frame) at offset %zu: %zu trailing bytes",
-                          n - left, left);
+        return cf_err_set(CF_ERR_TRAILING, "(frame) at offset %zu: %zu trailing bytes", n - left,
+                          left);
     out->data = data;
     out->len = len;
     return CF_OK;
@@ -101,7 +101,10 @@ struct msg_row {
     enum cf_proto_cls cls_old; /* body class up to 0.0.36 */
 };
 
-#define ROW(t, n, c) {t, n, c, c}
+#define ROW(t, n, c)                                                                               \
+    {                                                                                              \
+        t, n, c, c                                                                                 \
+    }
 
 static const struct msg_row msg_rows[] = {
     ROW(CF_MSG_HANDSHAKE, "handshake", CF_CLS_HANDSHAKE),

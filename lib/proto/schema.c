@@ -12,7 +12,7 @@
 
 /* ---- scalar and leaf types ---- */
 
-#define LEAF(name, kind, ctype, len) \
+#define LEAF(name, kind, ctype, len)                                                               \
     static const struct cf_type name = {kind, sizeof(ctype), len, NULL, 0, NULL}
 
 LEAF(T_U8, CF_K_U8, uint8_t, 0);
@@ -31,10 +31,11 @@ LEAF(T_STR, CF_K_STR, struct cf_str, 0);
 
 static const struct cf_type T_U64x16 = {CF_K_ARRAY, sizeof(uint64_t[16]), 16, &T_U64, 0, NULL};
 
-#define OPT(name, S, T) \
-    static const struct cf_type name = {CF_K_OPTIONAL, sizeof(struct S), 0, &T, \
-                                        offsetof(struct S, v), NULL}
-#define LIST(name, S, T) static const struct cf_type name = {CF_K_LIST, sizeof(struct S), 0, &T, 0, NULL}
+#define OPT(name, S, T)                                                                            \
+    static const struct cf_type name = {                                                           \
+        CF_K_OPTIONAL, sizeof(struct S), 0, &T, offsetof(struct S, v), NULL}
+#define LIST(name, S, T)                                                                           \
+    static const struct cf_type name = {CF_K_LIST, sizeof(struct S), 0, &T, 0, NULL}
 
 OPT(O_B32, cf_opt_b32, T_B32);
 OPT(O_G1, cf_opt_g1, T_G1);
@@ -50,14 +51,20 @@ LIST(L_STR, cf_list_str, T_STR);
  * CLASS_TYPE declares the descriptor and its type so that later tables can refer to it;
  * CLASS_DESC defines it from the field table F_<name>. */
 
-#define CLASS_TYPE(s, S) \
-    static const struct cf_class_desc D_##s; \
+#define CLASS_TYPE(s, S)                                                                           \
+    static const struct cf_class_desc D_##s;                                                       \
     static const struct cf_type T_##s = {CF_K_CLASS, sizeof(struct S), 0, NULL, 0, &D_##s}
-#define CLASS_DESC(s, S, chia, tup) \
-    static const struct cf_class_desc D_##s = {#s, chia, sizeof(struct S), F_##s, \
-                                               sizeof F_##s / sizeof F_##s[0], tup, &T_##s}
-#define F(S, m, T) {#m, offsetof(struct S, m), &T, CF_VER_ANY_MIN, CF_VER_ANY_MAX}
-#define FV(S, m, T, lo, hi) {#m, offsetof(struct S, m), &T, lo, hi}
+#define CLASS_DESC(s, S, chia, tup)                                                                \
+    static const struct cf_class_desc D_##s = {                                                    \
+        #s, chia, sizeof(struct S), F_##s, sizeof F_##s / sizeof F_##s[0], tup, &T_##s}
+#define F(S, m, T)                                                                                 \
+    {                                                                                              \
+#m, offsetof(struct S, m), &T, CF_VER_ANY_MIN, CF_VER_ANY_MAX                              \
+    }
+#define FV(S, m, T, lo, hi)                                                                        \
+    {                                                                                              \
+#m, offsetof(struct S, m), &T, lo, hi                                                      \
+    }
 
 /* shared_protocol */
 
@@ -71,12 +78,9 @@ LIST(L_CAPABILITY, cf_list_capability, T_capability);
 
 CLASS_TYPE(handshake, cf_handshake);
 static const struct cf_field F_handshake[] = {
-    F(cf_handshake, network_id, T_STR),
-    F(cf_handshake, protocol_version, T_STR),
-    F(cf_handshake, software_version, T_STR),
-    F(cf_handshake, server_port, T_U16),
-    F(cf_handshake, node_type, T_U8),
-    F(cf_handshake, capabilities, L_CAPABILITY),
+    F(cf_handshake, network_id, T_STR),       F(cf_handshake, protocol_version, T_STR),
+    F(cf_handshake, software_version, T_STR), F(cf_handshake, server_port, T_U16),
+    F(cf_handshake, node_type, T_U8),         F(cf_handshake, capabilities, L_CAPABILITY),
 };
 CLASS_DESC(handshake, cf_handshake, "Handshake", false);
 
@@ -91,8 +95,8 @@ CLASS_DESC(error, cf_error_msg, "Error", false);
 /* blockchain format */
 
 static const struct cf_class_desc D_proof_of_space;
-static const struct cf_type T_proof_of_space = {CF_K_POS, sizeof(struct cf_proof_of_space), 0,
-                                                NULL, 0, &D_proof_of_space};
+static const struct cf_type T_proof_of_space = {
+    CF_K_POS, sizeof(struct cf_proof_of_space), 0, NULL, 0, &D_proof_of_space};
 /* JSON names and owned members; the wire layout is written by hand in walk.c. */
 static const struct cf_field F_proof_of_space[] = {
     F(cf_proof_of_space, challenge, T_B32),
@@ -217,8 +221,8 @@ static const struct cf_field F_new_signage_point_harvester[] = {
     F(cf_new_signage_point_harvester, pool_difficulties, L_POOL_DIFFICULTY),
     F(cf_new_signage_point_harvester, filter_prefix_bits, T_U8),
 };
-CLASS_DESC(new_signage_point_harvester, cf_new_signage_point_harvester,
-           "NewSignagePointHarvester", false);
+CLASS_DESC(new_signage_point_harvester, cf_new_signage_point_harvester, "NewSignagePointHarvester",
+           false);
 
 CLASS_TYPE(new_signage_point_harvester2, cf_new_signage_point_harvester2);
 static const struct cf_field F_new_signage_point_harvester2[] = {
@@ -280,8 +284,7 @@ CLASS_DESC(request_signatures, cf_request_signatures, "RequestSignatures", false
 CLASS_TYPE(message_signature, cf_message_signature);
 static const struct cf_field F_message_signature[] = {
     {"0", offsetof(struct cf_message_signature, message), &T_B32, CF_VER_ANY_MIN, CF_VER_ANY_MAX},
-    {"1", offsetof(struct cf_message_signature, signature), &T_G2, CF_VER_ANY_MIN,
-     CF_VER_ANY_MAX},
+    {"1", offsetof(struct cf_message_signature, signature), &T_G2, CF_VER_ANY_MIN, CF_VER_ANY_MAX},
 };
 CLASS_DESC(message_signature, cf_message_signature, "MessageSignature", true);
 LIST(L_MESSAGE_SIGNATURE, cf_list_message_signature, T_message_signature);
@@ -333,8 +336,8 @@ LIST(L_PLOT2, cf_list_plot2, T_plot2);
 
 CLASS_TYPE(request_plots, cf_request_plots);
 static const struct cf_class_desc D_request_plots = {
-    "request_plots", "RequestPlots", sizeof(struct cf_request_plots), NULL, 0, false,
-    &T_request_plots};
+    "request_plots", "RequestPlots",  sizeof(struct cf_request_plots), NULL, 0,
+    false,           &T_request_plots};
 
 CLASS_TYPE(respond_plots, cf_respond_plots);
 static const struct cf_field F_respond_plots[] = {
@@ -379,12 +382,9 @@ CLASS_DESC(partial_proofs_data, cf_partial_proofs_data, "PartialProofsData", fal
 
 CLASS_TYPE(farming_info, cf_farming_info);
 static const struct cf_field F_farming_info[] = {
-    F(cf_farming_info, challenge_hash, T_B32),
-    F(cf_farming_info, sp_hash, T_B32),
-    F(cf_farming_info, timestamp, T_U64),
-    F(cf_farming_info, passed, T_U32),
-    F(cf_farming_info, proofs, T_U32),
-    F(cf_farming_info, total_plots, T_U32),
+    F(cf_farming_info, challenge_hash, T_B32), F(cf_farming_info, sp_hash, T_B32),
+    F(cf_farming_info, timestamp, T_U64),      F(cf_farming_info, passed, T_U32),
+    F(cf_farming_info, proofs, T_U32),         F(cf_farming_info, total_plots, T_U32),
     F(cf_farming_info, lookup_time, T_U64),
 };
 CLASS_DESC(farming_info, cf_farming_info, "FarmingInfo", false);

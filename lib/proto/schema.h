@@ -63,7 +63,7 @@ struct cf_class_desc {
     size_t size;           /* sizeof the C struct */
     const struct cf_field *fields;
     size_t nfields;
-    bool tuple;            /* JSON as an array */
+    bool tuple;                 /* JSON as an array */
     const struct cf_type *type; /* the CF_K_CLASS (or CF_K_POS) type of this class */
 };
 

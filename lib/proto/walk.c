@@ -51,8 +51,7 @@ static size_t path_push(struct walk *w, const char *name, size_t index)
     int k;
 
     if (name)
-        k = snprintf(w->path + w->plen, sizeof w->path - w->plen, "%s%s", w->plen ? "." : "",
-                     name);
+        k = snprintf(w->path + w->plen, sizeof w->path - w->plen, "%s%s", w->plen ? "." : "", name);
     else
         k = snprintf(w->path + w->plen, sizeof w->path - w->plen, "[%zu]", index);
     if (k > 0)
@@ -107,14 +106,30 @@ static size_t min_wire(const struct cf_type *t, int ver)
     size_t sum = 0;
 
     switch (t->kind) {
-    case CF_K_U8: case CF_K_BOOL: case CF_K_OPTIONAL: return 1;
-    case CF_K_U16: case CF_K_I16: return 2;
-    case CF_K_U32: case CF_K_BYTES: case CF_K_STR: case CF_K_LIST: return 4;
-    case CF_K_U64: return 8;
-    case CF_K_U128: return 16;
-    case CF_K_FIXED: case CF_K_G1: case CF_K_G2: return t->n ? t->n : t->csize;
-    case CF_K_ARRAY: return t->n * min_wire(t->elem, ver);
-    case CF_K_POS: return POS_MIN_WIRE;
+    case CF_K_U8:
+    case CF_K_BOOL:
+    case CF_K_OPTIONAL:
+        return 1;
+    case CF_K_U16:
+    case CF_K_I16:
+        return 2;
+    case CF_K_U32:
+    case CF_K_BYTES:
+    case CF_K_STR:
+    case CF_K_LIST:
+        return 4;
+    case CF_K_U64:
+        return 8;
+    case CF_K_U128:
+        return 16;
+    case CF_K_FIXED:
+    case CF_K_G1:
+    case CF_K_G2:
+        return t->n ? t->n : t->csize;
+    case CF_K_ARRAY:
+        return t->n * min_wire(t->elem, ver);
+    case CF_K_POS:
+        return POS_MIN_WIRE;
     case CF_K_CLASS:
         for (size_t i = 0; i < t->cls->nfields; i++)
             if (cf_field_at(&t->cls->fields[i], ver))
@@ -232,8 +247,12 @@ static enum cf_err dec_int(struct walk *w, const struct cf_type *t, const uint8_
     enum cf_err err = CF_ERR_INVAL;
 
     switch (t->kind) {
-    case CF_K_U8: err = cf_codec_get_u8(p, n, dst); break;
-    case CF_K_U16: err = cf_codec_get_u16(p, n, (uint16_t *)(void *)dst); break;
+    case CF_K_U8:
+        err = cf_codec_get_u8(p, n, dst);
+        break;
+    case CF_K_U16:
+        err = cf_codec_get_u16(p, n, (uint16_t *)(void *)dst);
+        break;
     case CF_K_I16: {
         uint16_t u;
 
@@ -242,16 +261,25 @@ static enum cf_err dec_int(struct walk *w, const struct cf_type *t, const uint8_
             *(int16_t *)(void *)dst = (int16_t)u;
         break;
     }
-    case CF_K_U32: err = cf_codec_get_u32(p, n, (uint32_t *)(void *)dst); break;
-    case CF_K_U64: err = cf_codec_get_u64(p, n, (uint64_t *)(void *)dst); break;
-    case CF_K_U128: err = cf_codec_get_u128(p, n, (cf_u128 *)(void *)dst); break;
+    case CF_K_U32:
+        err = cf_codec_get_u32(p, n, (uint32_t *)(void *)dst);
+        break;
+    case CF_K_U64:
+        err = cf_codec_get_u64(p, n, (uint64_t *)(void *)dst);
+        break;
+    case CF_K_U128:
+        err = cf_codec_get_u128(p, n, (cf_u128 *)(void *)dst);
+        break;
     case CF_K_BOOL:
         err = cf_codec_get_bool(p, n, (bool *)(void *)dst);
         if (err == CF_ERR_BAD_BOOL)
             return dec_fail(w, err, at, "bool byte 0x%02x", at[0]);
         break;
-    case CF_K_FIXED: err = cf_codec_get_fixed(p, n, dst, t->n); break;
-    default: break;
+    case CF_K_FIXED:
+        err = cf_codec_get_fixed(p, n, dst, t->n);
+        break;
+    default:
+        break;
     }
     if (err != CF_OK)
         return dec_fail(w, err, at, "needs %zu bytes, %zu left", min_wire(t, w->ver), *n);
@@ -268,11 +296,18 @@ static enum cf_err dec_value(struct walk *w, const struct cf_type *t, const uint
     bool present;
 
     switch (t->kind) {
-    case CF_K_G1: case CF_K_G2: return dec_point(w, t, p, n, dst);
-    case CF_K_BYTES: case CF_K_STR: return dec_var(w, t, p, n, dst);
-    case CF_K_LIST: return dec_list(w, t, p, n, dst);
-    case CF_K_CLASS: return dec_fields(w, t->cls, p, n, dst);
-    case CF_K_POS: return dec_pos(w, p, n, dst);
+    case CF_K_G1:
+    case CF_K_G2:
+        return dec_point(w, t, p, n, dst);
+    case CF_K_BYTES:
+    case CF_K_STR:
+        return dec_var(w, t, p, n, dst);
+    case CF_K_LIST:
+        return dec_list(w, t, p, n, dst);
+    case CF_K_CLASS:
+        return dec_fields(w, t->cls, p, n, dst);
+    case CF_K_POS:
+        return dec_pos(w, p, n, dst);
     case CF_K_OPTIONAL:
         err = cf_codec_get_optional(p, n, &present);
         if (err == CF_ERR_BAD_OPTIONAL)
@@ -291,7 +326,8 @@ static enum cf_err dec_value(struct walk *w, const struct cf_type *t, const uint
             path_pop(w, mark);
         }
         return CF_OK;
-    default: return dec_int(w, t, p, n, dst);
+    default:
+        return dec_int(w, t, p, n, dst);
     }
 }
 
@@ -361,9 +397,15 @@ static enum cf_err dec_pos(struct walk *w, const uint8_t **p, size_t *n, uint8_t
 static void free_value(const struct cf_type *t, uint8_t *v)
 {
     switch (t->kind) {
-    case CF_K_BYTES: free(((struct cf_bytes *)(void *)v)->data); break;
-    case CF_K_STR: free(((struct cf_str *)(void *)v)->s); break;
-    case CF_K_OPTIONAL: free_value(t->elem, v + t->val_off); break;
+    case CF_K_BYTES:
+        free(((struct cf_bytes *)(void *)v)->data);
+        break;
+    case CF_K_STR:
+        free(((struct cf_str *)(void *)v)->s);
+        break;
+    case CF_K_OPTIONAL:
+        free_value(t->elem, v + t->val_off);
+        break;
     case CF_K_ARRAY:
         for (size_t i = 0; i < t->n; i++)
             free_value(t->elem, v + i * t->elem->csize);
@@ -379,7 +421,8 @@ static void free_value(const struct cf_type *t, uint8_t *v)
         free(l.items);
         break;
     }
-    case CF_K_CLASS: case CF_K_POS:
+    case CF_K_CLASS:
+    case CF_K_POS:
         for (size_t i = 0; i < t->cls->nfields; i++) {
             const struct cf_field *f = &t->cls->fields[i];
             bool seen = false;
@@ -391,7 +434,8 @@ static void free_value(const struct cf_type *t, uint8_t *v)
                 free_value(f->type, v + f->off);
         }
         break;
-    default: break;
+    default:
+        break;
     }
 }
 
@@ -469,14 +513,24 @@ static enum cf_err enc_value(struct walk *w, const struct cf_type *t, const uint
     enum cf_err err = CF_OK;
 
     switch (t->kind) {
-    case CF_K_U8: return cf_codec_put_u8(b, *v);
-    case CF_K_U16: return cf_codec_put_u16(b, *(const uint16_t *)(const void *)v);
-    case CF_K_I16: return cf_codec_put_u16(b, (uint16_t) * (const int16_t *)(const void *)v);
-    case CF_K_U32: return cf_codec_put_u32(b, *(const uint32_t *)(const void *)v);
-    case CF_K_U64: return cf_codec_put_u64(b, *(const uint64_t *)(const void *)v);
-    case CF_K_U128: return cf_codec_put_u128(b, *(const cf_u128 *)(const void *)v);
-    case CF_K_BOOL: return cf_codec_put_bool(b, *(const bool *)(const void *)v);
-    case CF_K_FIXED: case CF_K_G1: case CF_K_G2: return cf_codec_put_fixed(b, v, min_wire(t, 0));
+    case CF_K_U8:
+        return cf_codec_put_u8(b, *v);
+    case CF_K_U16:
+        return cf_codec_put_u16(b, *(const uint16_t *)(const void *)v);
+    case CF_K_I16:
+        return cf_codec_put_u16(b, (uint16_t) * (const int16_t *)(const void *)v);
+    case CF_K_U32:
+        return cf_codec_put_u32(b, *(const uint32_t *)(const void *)v);
+    case CF_K_U64:
+        return cf_codec_put_u64(b, *(const uint64_t *)(const void *)v);
+    case CF_K_U128:
+        return cf_codec_put_u128(b, *(const cf_u128 *)(const void *)v);
+    case CF_K_BOOL:
+        return cf_codec_put_bool(b, *(const bool *)(const void *)v);
+    case CF_K_FIXED:
+    case CF_K_G1:
+    case CF_K_G2:
+        return cf_codec_put_fixed(b, v, min_wire(t, 0));
     case CF_K_BYTES: {
         const struct cf_bytes *x = (const struct cf_bytes *)(const void *)v;
 
@@ -517,8 +571,10 @@ static enum cf_err enc_value(struct walk *w, const struct cf_type *t, const uint
         }
         return err;
     }
-    case CF_K_CLASS: return enc_fields(w, t->cls, v, b);
-    case CF_K_POS: return enc_pos(w, v, b);
+    case CF_K_CLASS:
+        return enc_fields(w, t->cls, v, b);
+    case CF_K_POS:
+        return enc_pos(w, v, b);
     }
     if (err == CF_ERR_TOO_LARGE)
         return path_fail(w, err, "longer than 2^32-1 bytes");
@@ -554,19 +610,35 @@ static void json_fields(int ver, const struct cf_class_desc *c, const uint8_t *v
 static void json_value(int ver, const struct cf_type *t, const uint8_t *v, struct cf_jw *jw)
 {
     switch (t->kind) {
-    case CF_K_U8: cf_jw_u64(jw, *v); break;
-    case CF_K_U16: cf_jw_u64(jw, *(const uint16_t *)(const void *)v); break;
-    case CF_K_I16: cf_jw_i64(jw, *(const int16_t *)(const void *)v); break;
-    case CF_K_U32: cf_jw_u64(jw, *(const uint32_t *)(const void *)v); break;
-    case CF_K_U64: cf_jw_u64(jw, *(const uint64_t *)(const void *)v); break;
+    case CF_K_U8:
+        cf_jw_u64(jw, *v);
+        break;
+    case CF_K_U16:
+        cf_jw_u64(jw, *(const uint16_t *)(const void *)v);
+        break;
+    case CF_K_I16:
+        cf_jw_i64(jw, *(const int16_t *)(const void *)v);
+        break;
+    case CF_K_U32:
+        cf_jw_u64(jw, *(const uint32_t *)(const void *)v);
+        break;
+    case CF_K_U64:
+        cf_jw_u64(jw, *(const uint64_t *)(const void *)v);
+        break;
     case CF_K_U128: {
         cf_u128 x = *(const cf_u128 *)(const void *)v;
 
         cf_jw_u128(jw, (uint64_t)(x >> 64), (uint64_t)x);
         break;
     }
-    case CF_K_BOOL: cf_jw_bool(jw, *(const bool *)(const void *)v); break;
-    case CF_K_FIXED: case CF_K_G1: case CF_K_G2: cf_jw_hex(jw, v, min_wire(t, 0), true); break;
+    case CF_K_BOOL:
+        cf_jw_bool(jw, *(const bool *)(const void *)v);
+        break;
+    case CF_K_FIXED:
+    case CF_K_G1:
+    case CF_K_G2:
+        cf_jw_hex(jw, v, min_wire(t, 0), true);
+        break;
     case CF_K_BYTES: {
         const struct cf_bytes *x = (const struct cf_bytes *)(const void *)v;
 
@@ -601,8 +673,12 @@ static void json_value(int ver, const struct cf_type *t, const uint8_t *v, struc
         cf_jw_arr_end(jw);
         break;
     }
-    case CF_K_CLASS: json_fields(ver, t->cls, v, false, jw); break;
-    case CF_K_POS: json_fields(ver, t->cls, v, true, jw); break;
+    case CF_K_CLASS:
+        json_fields(ver, t->cls, v, false, jw);
+        break;
+    case CF_K_POS:
+        json_fields(ver, t->cls, v, true, jw);
+        break;
     }
 }
 
@@ -651,8 +727,10 @@ static enum cf_err json_fields_in(struct walk *w, const struct cf_class_desc *c,
 static enum cf_err json_uint(struct walk *w, const struct cf_type *t, const struct cf_json *j,
                              uint8_t *dst)
 {
-    static const uint64_t max[] = {[CF_K_U8] = UINT8_MAX, [CF_K_U16] = UINT16_MAX,
-                                   [CF_K_U32] = UINT32_MAX, [CF_K_U64] = UINT64_MAX};
+    static const uint64_t max[] = {[CF_K_U8] = UINT8_MAX,
+                                   [CF_K_U16] = UINT16_MAX,
+                                   [CF_K_U32] = UINT32_MAX,
+                                   [CF_K_U64] = UINT64_MAX};
     uint64_t x, hi;
     int64_t s;
 
@@ -673,10 +751,18 @@ static enum cf_err json_uint(struct walk *w, const struct cf_type *t, const stru
     if (cf_json_u64(j, &x) != CF_OK || x > max[t->kind])
         return path_fail(w, CF_ERR_JSON, "expected a uint%zu", 8 * t->csize);
     switch (t->kind) {
-    case CF_K_U8: *dst = (uint8_t)x; break;
-    case CF_K_U16: *(uint16_t *)(void *)dst = (uint16_t)x; break;
-    case CF_K_U32: *(uint32_t *)(void *)dst = (uint32_t)x; break;
-    default: *(uint64_t *)(void *)dst = x; break;
+    case CF_K_U8:
+        *dst = (uint8_t)x;
+        break;
+    case CF_K_U16:
+        *(uint16_t *)(void *)dst = (uint16_t)x;
+        break;
+    case CF_K_U32:
+        *(uint32_t *)(void *)dst = (uint32_t)x;
+        break;
+    default:
+        *(uint64_t *)(void *)dst = x;
+        break;
     }
     return CF_OK;
 }
@@ -699,8 +785,9 @@ static enum cf_err json_hex(struct walk *w, const struct cf_type *t, const struc
 
         if (len != 2 * want || cf_hex_decode(dst, want, &got, j->str, j->len) != CF_OK)
             return path_fail(w, CF_ERR_JSON, "expected %zu bytes of hex", want);
-        err = t->kind == CF_K_G1 ? cf_codec_check_g1(dst)
-              : t->kind == CF_K_G2 ? cf_codec_check_g2(dst) : CF_OK;
+        err = t->kind == CF_K_G1   ? cf_codec_check_g1(dst)
+              : t->kind == CF_K_G2 ? cf_codec_check_g2(dst)
+                                   : CF_OK;
         if (err != CF_OK)
             return path_fail(w, err, "invalid %s point", t->kind == CF_K_G1 ? "G1" : "G2");
         return CF_OK;
@@ -742,14 +829,23 @@ static enum cf_err from_json(struct walk *w, const struct cf_type *t, const stru
                              uint8_t *dst)
 {
     switch (t->kind) {
-    case CF_K_U8: case CF_K_U16: case CF_K_I16: case CF_K_U32: case CF_K_U64: case CF_K_U128:
+    case CF_K_U8:
+    case CF_K_U16:
+    case CF_K_I16:
+    case CF_K_U32:
+    case CF_K_U64:
+    case CF_K_U128:
         return json_uint(w, t, j, dst);
     case CF_K_BOOL:
         if (j->type != CF_JSON_TRUE && j->type != CF_JSON_FALSE)
             return path_fail(w, CF_ERR_JSON, "expected true or false");
         *(bool *)(void *)dst = j->type == CF_JSON_TRUE;
         return CF_OK;
-    case CF_K_FIXED: case CF_K_G1: case CF_K_G2: case CF_K_BYTES: return json_hex(w, t, j, dst);
+    case CF_K_FIXED:
+    case CF_K_G1:
+    case CF_K_G2:
+    case CF_K_BYTES:
+        return json_hex(w, t, j, dst);
     case CF_K_STR: {
         struct cf_str *s = (struct cf_str *)(void *)dst;
 
@@ -768,7 +864,8 @@ static enum cf_err from_json(struct walk *w, const struct cf_type *t, const stru
     case CF_K_OPTIONAL:
         *(bool *)(void *)dst = j->type != CF_JSON_NULL;
         return j->type == CF_JSON_NULL ? CF_OK : from_json(w, t->elem, j, dst + t->val_off);
-    case CF_K_ARRAY: case CF_K_LIST: {
+    case CF_K_ARRAY:
+    case CF_K_LIST: {
         struct list_any l = {NULL, j->count};
         uint8_t *base = dst;
         const struct cf_json *e = j->child;
@@ -791,8 +888,10 @@ static enum cf_err from_json(struct walk *w, const struct cf_type *t, const stru
         }
         return CF_OK;
     }
-    case CF_K_CLASS: return json_fields_in(w, t->cls, false, j, dst);
-    case CF_K_POS: return json_pos(w, t, j, dst);
+    case CF_K_CLASS:
+        return json_fields_in(w, t->cls, false, j, dst);
+    case CF_K_POS:
+        return json_pos(w, t, j, dst);
     }
     return CF_ERR_INVAL;
 }

@@ -128,14 +128,16 @@ static void rejects(enum cf_proto_cls c, int ver, const char *hex, enum cf_err w
     }
 }
 
-#define HANDSHAKE_HEX                                                                      \
-    "000000076d61696e6e6574"     /* network_id "mainnet" */                                \
-    "00000006302e302e3338"       /* protocol_version "0.0.38" */                           \
-    "00000005322e372e33"         /* software_version "2.7.3" */                            \
-    "0000"                       /* server_port 0 */                                       \
-    "02"                         /* node_type harvester */                                 \
-    "00000003"                   /* 3 capabilities */                                      \
-    "00010000000131" "00020000000131" "00030000000131"
+#define HANDSHAKE_HEX                                                                              \
+    "000000076d61696e6e6574" /* network_id "mainnet" */                                            \
+    "00000006302e302e3338"   /* protocol_version "0.0.38" */                                       \
+    "00000005322e372e33"     /* software_version "2.7.3" */                                        \
+    "0000"                   /* server_port 0 */                                                   \
+    "02"                     /* node_type harvester */                                             \
+    "00000003"               /* 3 capabilities */                                                  \
+    "00010000000131"                                                                               \
+    "00020000000131"                                                                               \
+    "00030000000131"
 
 static void test_handshake(void)
 {
@@ -188,7 +190,11 @@ static void test_frames(void)
     CHECK(cf_proto_msg_encode(&b, CF_MSG_PLOT_SYNC_DONE, true, 7, CF_CLS_PLOT_SYNC_DONE, 38,
                               &done) == CF_OK);
     n = unhex(frame, sizeof frame,
-              "54010007" "00000020" "0000000000000001" "0000000000000002" "0000000000000003"
+              "54010007"
+              "00000020"
+              "0000000000000001"
+              "0000000000000002"
+              "0000000000000003"
               "0000000000000004");
     CHECK_EQ_U64(b.len, n);
     if (b.len == n)
@@ -206,17 +212,15 @@ static void test_frames(void)
     CHECK(cf_proto_msg_parse(frame, 0, &m) == CF_ERR_EOF);
 }
 
-
-
 #define ID "000000006553f100 000000006553f100 0000000000000000"
-#define PLOT_HEX                                                                                 \
-    "00000006 612e706c6f74"      /* filename "a.plot" */                                         \
-    " 20 11*32"                  /* size 32, plot_id */                                          \
-    " 01 a0 00*47"               /* pool_public_key present */                                   \
-    " 00"                        /* pool_contract_puzzle_hash absent */                          \
-    " b0 00*47"                  /* plot_public_key */                                           \
-    " 0000001b00000000 0000000065000000" /* file_size, time_modified */                          \
-    " 01 00"                     /* compression_level 0 */
+#define PLOT_HEX                                                                                   \
+    "00000006 612e706c6f74"              /* filename "a.plot" */                                   \
+    " 20 11*32"                          /* size 32, plot_id */                                    \
+    " 01 a0 00*47"                       /* pool_public_key present */                             \
+    " 00"                                /* pool_contract_puzzle_hash absent */                    \
+    " b0 00*47"                          /* plot_public_key */                                     \
+    " 0000001b00000000 0000000065000000" /* file_size, time_modified */                            \
+    " 01 00"                             /* compression_level 0 */
 
 static void test_plot_sync(void)
 {
@@ -346,8 +350,8 @@ static void test_versions(void)
                     &u.resp) == CF_OK);
     cf_proto_free(CF_CLS_RESPOND_SIGNATURES, &u);
     CHECK(roundtrip(CF_CLS_RESPOND_SIGNATURES, 36,
-                    H("00000001 70 aa*32 bb*32 a0 00*47 a1 00*47 00000000 00 00"), &u.resp) ==
-          CF_OK);
+                    H("00000001 70 aa*32 bb*32 a0 00*47 a1 00*47 00000000 00 00"),
+                    &u.resp) == CF_OK);
     cf_proto_free(CF_CLS_RESPOND_SIGNATURES, &u);
 
     /* NewSignagePoint: sp_source_data after peak_height at 0.0.36, after last_tx_height later */
@@ -366,8 +370,8 @@ static void test_versions(void)
     CHECK(u.nsp.filter_challenge.present);
 
     /* DeclareProofOfSpace: include_signature_source_data from 0.0.36 */
-    snprintf(tmp, sizeof tmp, "aa*32 bb*32 03 cc*32 %s c0 00*95 c0 00*95 dd*32 01 ee*32 00000010 00",
-             POS_V0);
+    snprintf(tmp, sizeof tmp,
+             "aa*32 bb*32 03 cc*32 %s c0 00*95 c0 00*95 dd*32 01 ee*32 00000010 00", POS_V0);
     CHECK(roundtrip(CF_CLS_DECLARE_PROOF_OF_SPACE, 35, H(tmp), &u.dpos) == CF_OK);
     CHECK(u.dpos.pool_target.present);
     CHECK_EQ_U64(u.dpos.pool_target.v.max_height, 16);
@@ -386,12 +390,14 @@ static void test_versions(void)
     CHECK_EQ_U64(u.rsv.foliage_block_data.v.pool_target.max_height, 7);
 
     /* NewSignagePointHarvester2 with and without filter_challenge */
-    CHECK(roundtrip(CF_CLS_NEW_SIGNAGE_POINT_HARVESTER2, 37,
-                    H("aa*32 0000000000000001 0000000000000002 03 bb*32 00000000 00000005 00000004"),
-                    &u.nsph2) == CF_OK);
-    CHECK(roundtrip(CF_CLS_NEW_SIGNAGE_POINT_HARVESTER2, 38,
-                    H("aa*32 0000000000000001 0000000000000002 03 bb*32 00000000 00000005 00000004 00"),
-                    &u.nsph2) == CF_OK);
+    CHECK(
+        roundtrip(CF_CLS_NEW_SIGNAGE_POINT_HARVESTER2, 37,
+                  H("aa*32 0000000000000001 0000000000000002 03 bb*32 00000000 00000005 00000004"),
+                  &u.nsph2) == CF_OK);
+    CHECK(roundtrip(
+              CF_CLS_NEW_SIGNAGE_POINT_HARVESTER2, 38,
+              H("aa*32 0000000000000001 0000000000000002 03 bb*32 00000000 00000005 00000004 00"),
+              &u.nsph2) == CF_OK);
 }
 
 static enum cf_err reject_all_points(const uint8_t *bytes)
@@ -457,8 +463,8 @@ static void test_pos_versions(void)
 {
     struct cf_proof_of_space pos;
 
-    CHECK(roundtrip(CF_CLS_PROOF_OF_SPACE, 38, H("cc*32 01 a0 00*47 02 b0 00*47 0c49 05 03 00000001 ff"),
-                    &pos) == CF_OK);
+    CHECK(roundtrip(CF_CLS_PROOF_OF_SPACE, 38,
+                    H("cc*32 01 a0 00*47 02 b0 00*47 0c49 05 03 00000001 ff"), &pos) == CF_OK);
     CHECK_EQ_U64(pos.version, 1);
     CHECK_EQ_U64(pos.plot_index, 3145);
     CHECK_EQ_U64(pos.meta_group, 5);
@@ -508,11 +514,11 @@ static void test_utf8(void)
     CHECK(cf_codec_utf8_valid((const uint8_t *)"", 0));
     CHECK(cf_codec_utf8_valid((const uint8_t *)"plain", 5));
     CHECK(cf_codec_utf8_valid((const uint8_t *)"\xc3\xa9\xe2\x82\xac\xf0\x9f\x8c\xb1", 9));
-    CHECK(cf_codec_utf8_valid((const uint8_t *)"\xf4\x8f\xbf\xbf", 4));   /* U+10FFFF */
-    CHECK(cf_codec_utf8_valid((const uint8_t *)"\xed\x9f\xbf", 3));       /* U+D7FF */
-    CHECK(!cf_codec_utf8_valid((const uint8_t *)"\xed\xbf\xbf", 3));      /* surrogate */
-    CHECK(!cf_codec_utf8_valid((const uint8_t *)"\xe0\x80\xaf", 3));      /* overlong */
-    CHECK(!cf_codec_utf8_valid((const uint8_t *)"\xf0\x80\x80\xaf", 4));  /* overlong */
+    CHECK(cf_codec_utf8_valid((const uint8_t *)"\xf4\x8f\xbf\xbf", 4));  /* U+10FFFF */
+    CHECK(cf_codec_utf8_valid((const uint8_t *)"\xed\x9f\xbf", 3));      /* U+D7FF */
+    CHECK(!cf_codec_utf8_valid((const uint8_t *)"\xed\xbf\xbf", 3));     /* surrogate */
+    CHECK(!cf_codec_utf8_valid((const uint8_t *)"\xe0\x80\xaf", 3));     /* overlong */
+    CHECK(!cf_codec_utf8_valid((const uint8_t *)"\xf0\x80\x80\xaf", 4)); /* overlong */
     CHECK(!cf_codec_utf8_valid((const uint8_t *)"\xf5\x80\x80\x80", 4));
     CHECK(!cf_codec_utf8_valid((const uint8_t *)"\xc3", 1));
     CHECK(!cf_codec_utf8_valid((const uint8_t *)"a\xc3(", 3));
@@ -562,8 +568,8 @@ static void test_json_errors(void)
         struct cf_json_doc *doc = NULL;
 
         CHECK(cf_json_parse(bad[i], strlen(bad[i]), &doc) == CF_OK);
-        CHECK(doc && cf_proto_from_json(CF_CLS_PLOT_SYNC_ERROR, 38, cf_json_root(doc), &e) ==
-                          CF_ERR_JSON);
+        CHECK(doc &&
+              cf_proto_from_json(CF_CLS_PLOT_SYNC_ERROR, 38, cf_json_root(doc), &e) == CF_ERR_JSON);
         cf_json_free(doc);
     }
 }

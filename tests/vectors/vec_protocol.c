@@ -4,9 +4,9 @@
  * Under DIR/protocol (and its subfolders) it runs:
  *   - every blob of length-prefixed records that has an index (a JSON file with "entries") and
  *     a name -> fields JSON map beside it (upstream: protocol_messages_bytes-v1.0, index.json,
- *     protocol_messages.json): each record of the harvester, farmer and shared groups is decoded with the
- *     layout of the blob's release (from index.json's source: main = 0.0.38, a tag = the version
- *     that release spoke), compared field by field with its JSON object, re-encoded to the same
+ *     protocol_messages.json): each record of the harvester, farmer and shared groups is decoded
+ * with the layout of the blob's release (from index.json's source: main = 0.0.38, a tag = the
+ * version that release spoke), compared field by field with its JSON object, re-encoded to the same
  *     bytes, and encoded from the JSON to the same bytes;
  *   - every `*.json` file whose root holds a "vectors" array of cases (payload_hex, fields,
  *     optional frame_hex): the same four checks per case, plus the Message frame both ways.
@@ -133,8 +133,8 @@ static bool json_eq(const struct cf_json *a, const struct cf_json *b, char *wher
 
 /* ---- one entry: decode, compare, re-encode, encode from JSON ---- */
 
-static void check_entry(const char *what, enum cf_proto_cls c, int ver, const uint8_t *p,
-                        size_t n, const struct cf_json *fields)
+static void check_entry(const char *what, enum cf_proto_cls c, int ver, const uint8_t *p, size_t n,
+                        const struct cf_json *fields)
 {
     static uint8_t obj[8192], obj2[8192];
     struct cf_buf out, js;
@@ -148,8 +148,8 @@ static void check_entry(const char *what, enum cf_proto_cls c, int ver, const ui
     cf_buf_init(&js, 0);
     err = cf_proto_decode(c, ver, p, n, obj);
     if (err != CF_OK) {
-        fail(what, "decode as %s@0.0.%d: %s: %s", cf_proto_cls_chia_name(c), ver,
-             cf_strerror(err), cf_err_detail());
+        fail(what, "decode as %s@0.0.%d: %s: %s", cf_proto_cls_chia_name(c), ver, cf_strerror(err),
+             cf_err_detail());
         goto out;
     }
     cf_jw_init(&w, &js, 0);
@@ -161,8 +161,7 @@ static void check_entry(const char *what, enum cf_proto_cls c, int ver, const ui
         fail(what, "decoded fields differ: %s", where);
         ok = false;
     }
-    if (cf_proto_encode(c, ver, obj, &out) != CF_OK || out.len != n ||
-        !same(out.data, p, n)) {
+    if (cf_proto_encode(c, ver, obj, &out) != CF_OK || out.len != n || !same(out.data, p, n)) {
         fail(what, "re-encoding differs (%zu bytes, want %zu)", out.len, n);
         ok = false;
     }
@@ -257,8 +256,8 @@ static void jfile_free(struct jfile *f)
 
 static bool relevant_group(const char *g)
 {
-    return g && (strcmp(g, "harvester") == 0 || strcmp(g, "farmer") == 0 ||
-                 strcmp(g, "shared") == 0);
+    return g &&
+           (strcmp(g, "harvester") == 0 || strcmp(g, "farmer") == 0 || strcmp(g, "shared") == 0);
 }
 
 static void run_blob(const char *path, const char *shown, const struct cf_json *index,
@@ -293,8 +292,8 @@ static void run_blob(const char *path, const char *shown, const struct cf_json *
             continue;
         snprintf(what, sizeof what, "%s %s", shown, name ? name : "?");
         if (cf_json_u64(cf_json_get(e, "payload_offset"), &off) != CF_OK ||
-            cf_json_u64(cf_json_get(e, "payload_size"), &size) != CF_OK || off < 4 ||
-            off > blen || size > blen - off ||
+            cf_json_u64(cf_json_get(e, "payload_size"), &size) != CF_OK || off < 4 || off > blen ||
+            size > blen - off ||
             ((uint64_t)blob[off - 4] << 24 | blob[off - 3] << 16 | blob[off - 2] << 8 |
              blob[off - 1]) != size) {
             fail(what, "offsets do not match the blob's length prefixes");
