@@ -574,8 +574,38 @@ static void test_json_errors(void)
     }
 }
 
+/* The cursor form stops after one object and leaves the rest; failure leaves the cursor alone. */
+static void test_cursor_and_hex_forms(void)
+{
+    uint8_t in[64];
+    size_t n = unhex(in, sizeof in, H("0000000000000001 0000000000000002 0000000000000003 ff"));
+    const uint8_t *p = in;
+    size_t left = n;
+    struct cf_plot_sync_identifier id;
+    struct cf_pool_target t;
+    struct cf_json_doc *doc = NULL;
+    const char *js =
+        "{\"puzzle_hash\": \"ABABABABABABABABABABABABABABABABABABABABABABABABABABABABABABABAB\","
+        " \"max_height\": \"4294967295\", \"ignored\": 1}";
+
+    CHECK(cf_proto_decode_cursor(CF_CLS_PLOT_SYNC_IDENTIFIER, 38, &p, &left, &id) == CF_OK);
+    CHECK(p == in + 24);
+    CHECK_EQ_U64(left, 1);
+    CHECK_EQ_U64(id.message_id, 3);
+    CHECK(cf_proto_decode_cursor(CF_CLS_PLOT_SYNC_IDENTIFIER, 38, &p, &left, &id) == CF_ERR_EOF);
+    CHECK(p == in + 24);
+    CHECK_EQ_U64(id.timestamp, 0); /* zeroed on failure */
+    /* hex without 0x in upper case, an integer as a decimal string, an unknown key */
+    CHECK(cf_json_parse(js, strlen(js), &doc) == CF_OK);
+    CHECK(doc && cf_proto_from_json(CF_CLS_POOL_TARGET, 38, cf_json_root(doc), &t) == CF_OK);
+    CHECK_EQ_U64(t.puzzle_hash[31], 0xab);
+    CHECK_EQ_U64(t.max_height, 4294967295u);
+    cf_json_free(doc);
+}
+
 int main(void)
 {
+    test_cursor_and_hex_forms();
     test_handshake();
     test_frames();
     test_plot_sync();
