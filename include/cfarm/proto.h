@@ -82,6 +82,8 @@ enum cf_msg_type {
     CF_MSG_PLOT_SYNC_DUPLICATES = 83,
     CF_MSG_PLOT_SYNC_DONE = 84,
     CF_MSG_PLOT_SYNC_RESPONSE = 85,
+    CF_MSG_SOLUTION_RESPONSE = 108,
+    CF_MSG_SOLVE = 109,
     CF_MSG_PARTIAL_PROOFS = 110,
     CF_MSG_PLOT_SYNC_LOADED2 = 112,
     CF_MSG_RESPOND_PLOTS2 = 113,
@@ -635,6 +637,20 @@ struct cf_signed_values {
     struct cf_bls_sig foliage_transaction_block_signature;
 };
 
+/* ---- solver protocol (farmer <-> solver, v2 plots) ---- */
+
+struct cf_solver_info {
+    struct cf_partial_proof partial_proof;
+    uint8_t plot_id[32];
+    uint8_t strength;
+    uint8_t size;
+};
+
+struct cf_solver_response {
+    struct cf_partial_proof partial_proof;
+    struct cf_bytes proof;
+};
+
 /* ---- classes ---- */
 
 enum cf_proto_cls {
@@ -683,6 +699,8 @@ enum cf_proto_cls {
     CF_CLS_DECLARE_PROOF_OF_SPACE,
     CF_CLS_REQUEST_SIGNED_VALUES,
     CF_CLS_SIGNED_VALUES,
+    CF_CLS_SOLVER_INFO,
+    CF_CLS_SOLVER_RESPONSE,
     CF_CLS__COUNT
 };
 

@@ -129,6 +129,8 @@ static const struct msg_row msg_rows[] = {
     ROW(CF_MSG_PLOT_SYNC_DUPLICATES, "plot_sync_duplicates", CF_CLS_PLOT_SYNC_PATH_LIST),
     ROW(CF_MSG_PLOT_SYNC_DONE, "plot_sync_done", CF_CLS_PLOT_SYNC_DONE),
     ROW(CF_MSG_PLOT_SYNC_RESPONSE, "plot_sync_response", CF_CLS_PLOT_SYNC_RESPONSE),
+    ROW(CF_MSG_SOLUTION_RESPONSE, "solution_response", CF_CLS_SOLVER_RESPONSE),
+    ROW(CF_MSG_SOLVE, "solve", CF_CLS_SOLVER_INFO),
     ROW(CF_MSG_PARTIAL_PROOFS, "partial_proofs", CF_CLS_PARTIAL_PROOFS_DATA),
     ROW(CF_MSG_PLOT_SYNC_LOADED2, "plot_sync_loaded2", CF_CLS_PLOT_SYNC_PLOT_LIST2),
     ROW(CF_MSG_RESPOND_PLOTS2, "respond_plots2", CF_CLS_RESPOND_PLOTS2),

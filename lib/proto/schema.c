@@ -538,6 +538,24 @@ static const struct cf_field F_signed_values[] = {
 };
 CLASS_DESC(signed_values, cf_signed_values, "SignedValues", false);
 
+/* solver_protocol */
+
+CLASS_TYPE(solver_info, cf_solver_info);
+static const struct cf_field F_solver_info[] = {
+    F(cf_solver_info, partial_proof, T_partial_proof),
+    F(cf_solver_info, plot_id, T_B32),
+    F(cf_solver_info, strength, T_U8),
+    F(cf_solver_info, size, T_U8),
+};
+CLASS_DESC(solver_info, cf_solver_info, "SolverInfo", false);
+
+CLASS_TYPE(solver_response, cf_solver_response);
+static const struct cf_field F_solver_response[] = {
+    F(cf_solver_response, partial_proof, T_partial_proof),
+    F(cf_solver_response, proof, T_BYTES),
+};
+CLASS_DESC(solver_response, cf_solver_response, "SolverResponse", false);
+
 const struct cf_class_desc *const cf_schema_classes[CF_CLS__COUNT] = {
     [CF_CLS_HANDSHAKE] = &D_handshake,
     [CF_CLS_CAPABILITY] = &D_capability,
@@ -584,4 +602,6 @@ const struct cf_class_desc *const cf_schema_classes[CF_CLS__COUNT] = {
     [CF_CLS_DECLARE_PROOF_OF_SPACE] = &D_declare_proof_of_space,
     [CF_CLS_REQUEST_SIGNED_VALUES] = &D_request_signed_values,
     [CF_CLS_SIGNED_VALUES] = &D_signed_values,
+    [CF_CLS_SOLVER_INFO] = &D_solver_info,
+    [CF_CLS_SOLVER_RESPONSE] = &D_solver_response,
 };

@@ -104,6 +104,9 @@ roundtrip declare_proof_of_space declare_proof_of_space 0.0.38 "{$DPOS, \"includ
 roundtrip request_signed_values request_signed_values 0.0.35 "{$RSV}"
 roundtrip request_signed_values request_signed_values 0.0.38 "{$RSV, \"foliage_block_data\": $FBD, \"foliage_transaction_block_data\": $FTB, \"rc_block_unfinished\": $RCBU}"
 roundtrip signed_values signed_values 0.0.38 "{\"quality_string\": \"$B32\", \"foliage_block_data_signature\": \"$G2\", \"foliage_transaction_block_signature\": \"$G2\"}"
+FRAG="{\"fragments\": [256, 256, 256, 256, 256, 256, 256, 256, 256, 256, 256, 256, 256, 256, 256, 257]}"
+roundtrip solve solver_info 0.0.38 "{\"partial_proof\": $FRAG, \"plot_id\": \"$B32\", \"strength\": 5, \"size\": 28}"
+roundtrip solution_response solver_response 0.0.38 "{\"partial_proof\": $FRAG, \"proof\": \"0x66756c6c2d70726f6f66\"}"
 # nested classes on their own
 roundtrip - plot 0.0.38 "{$PLOT}"
 roundtrip - proof_of_space 0.0.38 "$POS1"

@@ -4,10 +4,10 @@
  * Under DIR/protocol (and its subfolders) it runs:
  *   - every blob of length-prefixed records that has an index (a JSON file with "entries") and
  *     a name -> fields JSON map beside it (upstream: protocol_messages_bytes-v1.0, index.json,
- *     protocol_messages.json): each record of the harvester, farmer and shared groups is decoded
- * with the layout of the blob's release (from index.json's source: main = 0.0.38, a tag = the
- * version that release spoke), compared field by field with its JSON object, re-encoded to the same
- *     bytes, and encoded from the JSON to the same bytes;
+ *     protocol_messages.json): each record of the harvester, farmer, shared and solver groups
+ *     is decoded with the layout of the blob's release (from the index's source: main = 0.0.38,
+ *     a tag = the version that release spoke), compared field by field with its JSON object,
+ *     re-encoded to the same bytes, and encoded from the JSON to the same bytes;
  *   - every `*.json` file whose root holds a "vectors" array of cases (payload_hex, fields,
  *     optional frame_hex): the same four checks per case, plus the Message frame both ways.
  * Files are found by folder and content, not by name, so another directory in the same schema
@@ -256,8 +256,8 @@ static void jfile_free(struct jfile *f)
 
 static bool relevant_group(const char *g)
 {
-    return g &&
-           (strcmp(g, "harvester") == 0 || strcmp(g, "farmer") == 0 || strcmp(g, "shared") == 0);
+    return g && (strcmp(g, "harvester") == 0 || strcmp(g, "farmer") == 0 ||
+                 strcmp(g, "shared") == 0 || strcmp(g, "solver") == 0);
 }
 
 static void run_blob(const char *path, const char *shown, const struct cf_json *index,
