@@ -51,6 +51,10 @@ uint64_t cf_pos_f1(const struct cf_pos_f1 *f, uint64_t x);
  * 512-bit block for runs of consecutive x, which is what makes plotting table 1 cheap. */
 void cf_pos_f1_batch(const struct cf_pos_f1 *f, uint64_t first_x, size_t n, uint64_t *ys);
 
+/* F1 of n arbitrary x values (xs[i] < 2^k) into ys[0..n), keystream blocks computed several at
+ * a time (cf_chacha8_blocks). Same results as cf_pos_f1 on each; xs and ys may be the same. */
+void cf_pos_f1_many(const struct cf_pos_f1 *f, const uint64_t *xs, size_t n, uint64_t *ys);
+
 /* ---- Fx ---- */
 
 /*
@@ -78,6 +82,16 @@ static inline void cf_pos_meta_from_x(struct cf_pos_meta *m, uint64_t x)
  */
 void cf_pos_fx(unsigned k, unsigned table, uint64_t y_left, const struct cf_pos_meta *left,
                const struct cf_pos_meta *right, uint64_t *y_out, struct cf_pos_meta *meta_out);
+
+/*
+ * Fx of n pairs at once: pair i is (y_left[i], left[i], right[i]) and its results go to
+ * y_out[i], meta_out[i]. Outputs must not overlap inputs of a later pair (writing pair i over
+ * inputs of pair i or earlier is fine). Same results as cf_pos_fx, several hashes per
+ * vector instruction (cf_blake3_short_many).
+ */
+void cf_pos_fx_many(unsigned k, unsigned table, size_t n, const uint64_t *y_left,
+                    const struct cf_pos_meta *left, const struct cf_pos_meta *right,
+                    uint64_t *y_out, struct cf_pos_meta *meta_out);
 
 /* ---- matching ---- */
 

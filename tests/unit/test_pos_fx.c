@@ -352,8 +352,83 @@ static void test_reorder(void)
     CHECK(cf_pos_reorder_proof(id, 17, in, out) == CF_ERR_INVAL);
 }
 
+/* The multi-lane variants equal the reference, for every count around the lane width. */
+static void test_lanes(void)
+{
+    uint8_t blocks[64 * 40], lens[40], many[32 * 40], one[32];
+    for (size_t n = 0; n <= 37; n++) {
+        memset(blocks, 0, sizeof blocks);
+        for (size_t i = 0; i < n; i++) {
+            lens[i] = (uint8_t)(rnd() % 65);
+            for (unsigned j = 0; j < lens[i]; j++)
+                blocks[64 * i + j] = (uint8_t)rnd();
+        }
+        memset(many, 0xee, sizeof many);
+        cf_blake3_short_many(many, blocks, lens, n);
+        bool same = true;
+        for (size_t i = 0; i < n; i++) {
+            cf_blake3_short(one, blocks + 64 * i, lens[i]);
+            same = same && memcmp(one, many + 32 * i, 32) == 0;
+        }
+        CHECK(same && many[32 * n] == 0xee);
+    }
+
+    struct cf_chacha8 c;
+    uint8_t key[32], ks[64 * 40], ref[64];
+    uint64_t pos[40];
+    for (int i = 0; i < 32; i++)
+        key[i] = (uint8_t)rnd();
+    cf_chacha8_keysetup(&c, key, NULL);
+    for (size_t n = 0; n <= 37; n++) {
+        for (size_t i = 0; i < n; i++)
+            pos[i] = i % 3 == 0 ? rnd() : i % 3 == 1 ? 0xffffffffull + i : UINT64_MAX - i;
+        cf_chacha8_blocks(&c, pos, n, ks);
+        bool same = true;
+        for (size_t i = 0; i < n; i++) {
+            cf_chacha8_keystream(&c, pos[i], 1, ref);
+            same = same && memcmp(ref, ks + 64 * i, 64) == 0;
+        }
+        CHECK(same);
+    }
+
+    static const unsigned ks_[] = {18, 23, 32, 45, 50};
+    for (size_t t = 0; t < sizeof ks_ / sizeof ks_[0]; t++) {
+        unsigned k = ks_[t];
+        struct cf_pos_f1 f;
+        uint64_t xs[150], ys[150];
+        cf_pos_f1_init(&f, k, key);
+        for (int i = 0; i < 150; i++)
+            xs[i] = rnd() & (((uint64_t)1 << k) - 1);
+        cf_pos_f1_many(&f, xs, 150, ys);
+        bool same = true;
+        for (int i = 0; i < 150; i++)
+            same = same && ys[i] == cf_pos_f1(&f, xs[i]);
+        CHECK(same);
+        cf_pos_f1_many(&f, xs, 150, xs); /* in place */
+        CHECK(memcmp(xs, ys, sizeof ys) == 0);
+
+        for (unsigned table = 2; table <= 7; table++) {
+            struct cf_pos_meta ml[40], mr[40], mo[40], m1;
+            uint64_t yl[40], yo[40], y1;
+            for (int i = 0; i < 40; i++) {
+                yl[i] = rnd() & (((uint64_t)1 << (k + 6)) - 1);
+                random_meta(&ml[i], cf_pos_meta_bits(k, table - 1));
+                random_meta(&mr[i], cf_pos_meta_bits(k, table - 1));
+            }
+            cf_pos_fx_many(k, table, 37, yl, ml, mr, yo, mo);
+            same = true;
+            for (int i = 0; i < 37; i++) {
+                cf_pos_fx(k, table, yl[i], &ml[i], &mr[i], &y1, &m1);
+                same = same && y1 == yo[i] && memcmp(&m1, &mo[i], sizeof m1) == 0;
+            }
+            CHECK(same);
+        }
+    }
+}
+
 int main(void)
 {
+    test_lanes();
     test_chacha8();
     test_blake3();
     test_f1();

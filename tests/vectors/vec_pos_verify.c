@@ -70,7 +70,11 @@ static void check_verify(const uint8_t id[32], unsigned k, const uint8_t challen
         CHECK(false);
         return;
     }
+    uint8_t got_ref[32];
     enum cf_err err = cf_pos_verify(id, k, challenge, proof, proof_len, got);
+    enum cf_err err_ref = cf_pos_verify_ref(id, k, challenge, proof, proof_len, got_ref);
+    /* The vectorised verifier and the scalar reference agree on every case. */
+    CHECK(err == err_ref && (err != CF_OK || memcmp(got, got_ref, 32) == 0));
     if (want_valid) {
         if (err != CF_OK)
             fprintf(stderr, "%s: rejected a valid proof: %s\n", what, cf_err_detail());
