@@ -27,6 +27,19 @@ static const struct cf_json *get(const struct cf_json *v, const char *key)
     return cf_json_get(v, key);
 }
 
+/* First element of the array (or object) member `key`; a failed CHECK and NULL when the member
+ * is missing or not a container, so a file of another shape fails instead of crashing. */
+static const struct cf_json *items(const struct cf_json *v, const char *key)
+{
+    const struct cf_json *a = get(v, key);
+    bool ok = a && (a->type == CF_JSON_ARRAY || a->type == CF_JSON_OBJECT);
+
+    if (!ok)
+        fprintf(stderr, "field %s: missing or not an array\n", key);
+    CHECK(ok);
+    return ok ? a->child : NULL;
+}
+
 /* Hex field of exactly n bytes; a failed CHECK (and false) when absent or malformed. */
 static bool hex_field(const struct cf_json *v, const char *key, uint8_t *out, size_t n)
 {
@@ -90,7 +103,7 @@ static void check_verify(const uint8_t id[32], unsigned k, const uint8_t challen
 
 static void run_filter(const struct cf_json *root)
 {
-    for (const struct cf_json *c = get(root, "cases")->child; c; c = c->next) {
+    for (const struct cf_json *c = items(root, "cases"); c; c = c->next) {
         uint8_t id[32], ch[32], sp[32], want[32], got[32];
         if (!hex_field(c, "plot_id", id, 32) || !hex_field(c, "challenge_hash", ch, 32) ||
             !hex_field(c, "sp_hash", sp, 32) || !hex_field(c, "filter_input", want, 32))
@@ -105,7 +118,7 @@ static void run_filter(const struct cf_json *root)
         if (z < 256)
             CHECK(!cf_pos_passes_filter(id, ch, sp, z + 1));
     }
-    for (const struct cf_json *c = get(root, "prefix_bits_by_height")->child; c; c = c->next)
+    for (const struct cf_json *c = items(root, "prefix_bits_by_height"); c; c = c->next)
         CHECK_EQ_U64(cf_pos_prefix_bits((uint32_t)u64_field(c, "height")),
                      u64_field(c, "prefix_bits"));
 }
@@ -114,7 +127,7 @@ static void run_filter(const struct cf_json *root)
 
 static void run_pos_challenge(const struct cf_json *root)
 {
-    for (const struct cf_json *c = get(root, "cases")->child; c; c = c->next) {
+    for (const struct cf_json *c = items(root, "cases"); c; c = c->next) {
         uint8_t id[32], ch[32], sp[32], fi[32], want[32], got[32];
         if (!hex_field(c, "plot_id", id, 32) || !hex_field(c, "challenge_hash", ch, 32) ||
             !hex_field(c, "sp_hash", sp, 32) || !hex_field(c, "filter_input", fi, 32) ||
@@ -131,7 +144,7 @@ static void run_pos_challenge(const struct cf_json *root)
 
 static void run_iterations(const struct cf_json *root)
 {
-    for (const struct cf_json *c = get(root, "cases")->child; c; c = c->next) {
+    for (const struct cf_json *c = items(root, "cases"); c; c = c->next) {
         uint8_t q[32], sp[32], spq[32], buf[64];
         uint64_t dcf_hi, dcf_lo, iters = 0, size = 0;
         if (!hex_field(c, "quality_string", q, 32) || !hex_field(c, "cc_sp_output_hash", sp, 32) ||
@@ -167,7 +180,7 @@ static void run_iterations(const struct cf_json *root)
             CHECK((iters < interval) == cf_json_is_true(get(c, "eligible")));
         }
     }
-    for (const struct cf_json *c = get(root, "expected_plot_size")->child; c; c = c->next) {
+    for (const struct cf_json *c = items(root, "expected_plot_size"); c; c = c->next) {
         uint64_t size = 0;
         enum cf_err err = cf_pos_expected_plot_size((unsigned)u64_field(c, "k"), &size);
         if (cf_json_is_true(get(c, "fits_uint64")))
@@ -197,7 +210,7 @@ static void verify_proof_list(const struct plot_ctx *p, const struct cf_json *c,
         return;
     }
     CHECK_EQ_U64(proofs->count, verify->count);
-    const struct cf_json *pr = proofs->child, *v = verify->child;
+    const struct cf_json *pr = items(c, "proofs"), *v = items(c, "verify");
     for (; pr && v; pr = pr->next, v = v->next)
         check_verify(p->id, p->k, ch, cf_json_string(pr), cf_json_string(v), what);
 }
@@ -205,7 +218,7 @@ static void verify_proof_list(const struct plot_ctx *p, const struct cf_json *c,
 /* proof_xs[i] is the unpacked proofs[i], and packing gives the bytes back. */
 static void check_xs(const struct plot_ctx *p, const struct cf_json *c)
 {
-    const struct cf_json *pr = get(c, "proofs")->child, *xl = get(c, "proof_xs")->child;
+    const struct cf_json *pr = items(c, "proofs"), *xl = items(c, "proof_xs");
 
     for (; pr && xl; pr = pr->next, xl = xl->next) {
         uint8_t proof[PROOF_BUF], again[PROOF_BUF];
@@ -249,7 +262,7 @@ static void run_traces(const struct plot_ctx *p, const struct cf_json *traces)
             CHECK(!"trace without its challenge");
             continue;
         }
-        const struct cf_json *want = get(c, "proof_xs")->child;
+        const struct cf_json *want = items(c, "proof_xs");
         for (const struct cf_json *d = disk->child; d; d = d->next, want = want ? want->next : NULL) {
             uint64_t in[CF_POS_PROOF_XS], out[CF_POS_PROOF_XS], exp[CF_POS_PROOF_XS];
             const struct cf_json *a = d->child, *b = want ? want->child : NULL;
@@ -307,13 +320,12 @@ static void run_harvester_flow(const struct plot_ctx *p, const struct cf_json *f
         cf_pos_challenge(got, p->id, ch, sp);
         CHECK_MEM(got, pc, 32);
 
-        const struct cf_json *proofs = get(h, "proofs"), *verify = get(h, "verify");
-        const struct cf_json *quals = get(h, "qualities"), *iters = get(h, "required_iters");
-        const struct cf_json *pr = proofs->child, *v = verify->child;
+        const struct cf_json *pr = items(h, "proofs"), *v = items(h, "verify");
         for (; pr && v; pr = pr->next, v = v->next)
             check_verify(p->id, p->k, pc, cf_json_string(pr), cf_json_string(v), "harvester_flow");
-        CHECK_EQ_U64(quals->count, iters->count);
-        const struct cf_json *q = quals->child, *per = iters->child;
+        const struct cf_json *quals = get(h, "qualities"), *iters = get(h, "required_iters");
+        CHECK(quals && iters && quals->count == iters->count);
+        const struct cf_json *q = items(h, "qualities"), *per = items(h, "required_iters");
         for (; q && per; q = q->next, per = per->next) {
             uint8_t quality[32];
             if (cf_hex_decode_exact(quality, 32, cf_json_string(q)) != CF_OK) {
@@ -359,7 +371,7 @@ static void run_plot(const struct cf_json *root)
         check_xs(&p, c);
     }
     if (get(root, "edge_challenges"))
-        for (const struct cf_json *c = get(root, "edge_challenges")->child; c; c = c->next)
+        for (const struct cf_json *c = items(root, "edge_challenges"); c; c = c->next)
             verify_proof_list(&p, c, "edge_challenges");
     if (get(root, "verify_vectors"))
         run_verify_vectors(get(root, "verify_vectors"));
