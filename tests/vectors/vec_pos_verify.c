@@ -5,6 +5,7 @@
  *   pos/filter.json         filter input, passes for 0/4/8/9 prefix bits, prefix bits by height
  *   pos/pos_challenge.json  filter input and proof-of-space challenge
  *   pos/iterations.json     sp quality, expected plot size, required iterations (and overflow)
+ *   pos/keys.json           plot id from pool key / contract puzzle hash and plot public key
  *   pos/plot*.json          every proof and verify vector, edge challenges, harvester flow,
  *                           and traces[].proofs_disk_order reordered into proof order
  * (pos/plot*.f7scan.json belongs to the prover suite.)
@@ -187,6 +188,23 @@ static void run_iterations(const struct cf_json *root)
             CHECK(err == CF_OK && size == u64_field(c, "expected_plot_size"));
         else
             CHECK(err == CF_ERR_TOO_LARGE);
+    }
+}
+
+/* ---- pos/keys.json: plot id from the pool key or contract and the plot public key ---- */
+
+static void run_keys(const struct cf_json *root)
+{
+    for (const struct cf_json *p = items(root, "plots"); p; p = p->next) {
+        uint8_t pool[48], pk[48], want[32], got[32];
+        const char *kind = cf_json_string(get(p, "memo_kind"));
+        bool contract = kind && strcmp(kind, "pool_contract_puzzle_hash") == 0;
+        size_t pool_len = contract ? 32 : 48;
+        if (!hex_field(p, contract ? "pool_contract_puzzle_hash" : "pool_pk", pool, pool_len) ||
+            !hex_field(p, "plot_public_key", pk, 48) || !hex_field(p, "plot_id", want, 32))
+            continue;
+        CHECK(cf_pos_plot_id(got, pool, pool_len, pk) == CF_OK);
+        CHECK_MEM(got, want, 32);
     }
 }
 
@@ -422,6 +440,7 @@ int main(int argc, char **argv)
     run_file(argv[1], "filter.json", "pos/filter.json", run_filter);
     run_file(argv[1], "pos_challenge.json", "pos/pos_challenge.json", run_pos_challenge);
     run_file(argv[1], "iterations.json", "pos/iterations.json", run_iterations);
+    run_file(argv[1], "keys.json", "pos/keys.json (plot id)", run_keys);
 
     snprintf(posdir, sizeof posdir, "%s/pos", argv[1]);
     DIR *d = opendir(posdir);
