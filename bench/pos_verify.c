@@ -34,7 +34,7 @@
 #include "cfarm/pos_fx.h"
 #include "test.h"
 
-#define MAX_PROOFS 4096
+#define MAX_PROOFS  4096
 #define RUN_SECONDS 0.5
 
 struct proof {
@@ -60,12 +60,14 @@ static void load_plot_file(const char *path)
     size_t len;
     struct cf_json_doc *doc = NULL;
 
-    if (cf_read_file(path, 1 << 26, &text, &len) != CF_OK || cf_json_parse(text, len, &doc) != CF_OK)
+    if (cf_read_file(path, 1 << 26, &text, &len) != CF_OK ||
+        cf_json_parse(text, len, &doc) != CF_OK)
         goto out;
     const struct cf_json *root = cf_json_root(doc), *plot = cf_json_get(root, "plot");
     uint8_t id[32];
     uint64_t k;
-    if (!plot || cf_hex_decode_exact(id, 32, cf_json_string(cf_json_get(plot, "plot_id"))) != CF_OK ||
+    if (!plot ||
+        cf_hex_decode_exact(id, 32, cf_json_string(cf_json_get(plot, "plot_id"))) != CF_OK ||
         cf_json_u64(cf_json_get(plot, "k"), &k) != CF_OK || k > 50)
         goto out;
     for (const struct cf_json *c = cf_json_get(root, "challenges")->child; c; c = c->next) {
@@ -350,7 +352,8 @@ int main(int argc, char **argv)
     double b3 = 0, b3m = 0, cc = 0, ccl = 0;
     for (int round = 0; round < 3; round++) {
         if (n_proofs) {
-            double r = bench_verify(cf_pos_verify_ref, false), v = bench_verify(cf_pos_verify, false);
+            double r = bench_verify(cf_pos_verify_ref, false),
+                   v = bench_verify(cf_pos_verify, false);
             double j = bench_verify(cf_pos_verify, true);
             if (r < 0 || v < 0 || j < 0) {
                 fprintf(stderr, "pos_verify: a proof did not verify as expected\n");

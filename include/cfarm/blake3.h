@@ -13,17 +13,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CF_BLAKE3_OUT_LEN 32
-#define CF_BLAKE3_KEY_LEN 32
+#define CF_BLAKE3_OUT_LEN   32
+#define CF_BLAKE3_KEY_LEN   32
 #define CF_BLAKE3_BLOCK_LEN 64
 #define CF_BLAKE3_CHUNK_LEN 1024
 /* 2^54 chunks of 1 KiB = 2^64 bytes: the largest input BLAKE3 defines. */
 #define CF_BLAKE3_MAX_DEPTH 54
 
 struct cf_blake3 {
-    uint32_t key[8];        /* IV, the key, or the derived context key */
-    uint32_t cv[8];         /* chaining value of the chunk being filled */
-    uint64_t chunk_counter; /* index of the chunk being filled */
+    uint32_t key[8];                    /* IV, the key, or the derived context key */
+    uint32_t cv[8];                     /* chaining value of the chunk being filled */
+    uint64_t chunk_counter;             /* index of the chunk being filled */
     uint8_t block[CF_BLAKE3_BLOCK_LEN]; /* bytes of the current block not yet compressed */
     uint8_t block_len;
     uint8_t blocks_compressed; /* blocks of the current chunk already folded into cv */

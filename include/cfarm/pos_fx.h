@@ -25,12 +25,12 @@
 
 #include "cfarm/chacha8.h"
 
-#define CF_POS_EXTRA_BITS 6
+#define CF_POS_EXTRA_BITS     6
 #define CF_POS_EXTRA_BITS_POW 64
-#define CF_POS_B 119
-#define CF_POS_C 127
-#define CF_POS_BC 15113 /* kB * kC: the width of a bucket (BC group) of y values */
-#define CF_POS_F1_BLOCK_BITS 512
+#define CF_POS_B              119
+#define CF_POS_C              127
+#define CF_POS_BC             15113 /* kB * kC: the width of a bucket (BC group) of y values */
+#define CF_POS_F1_BLOCK_BITS  512
 /* chiapos evaluates F1 in batches of at most 2^kBatchSizes = 256 x values. */
 #define CF_POS_F1_BATCH 256
 

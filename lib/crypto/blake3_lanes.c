@@ -26,8 +26,7 @@ static const uint8_t SCHEDULE[7][16] = {
 
 enum { FLAGS = 1 | 2 | 8 }; /* CHUNK_START | CHUNK_END | ROOT */
 
-static inline void g(cf_lane_u32 *s, int a, int b, int c, int d, cf_lane_u32 mx,
-                     cf_lane_u32 my)
+static inline void g(cf_lane_u32 *s, int a, int b, int c, int d, cf_lane_u32 mx, cf_lane_u32 my)
 {
     s[a] += s[b] + mx;
     s[d] = cf_lane_rotr(s[d] ^ s[a], 16);

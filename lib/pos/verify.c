@@ -157,7 +157,7 @@ enum cf_err cf_pos_verify_ref(const uint8_t plot_id[CF_POS_ID_LEN], unsigned k,
         return cf_err_set(CF_ERR_BAD_PROOF, "k=%u outside %d..%d", k, CF_POS_K_MIN, CF_POS_K_MAX);
     if (proof_len != 8 * (size_t)k)
         return cf_err_set(CF_ERR_BAD_PROOF, "proof is %zu bytes, k=%u needs %u", proof_len, k,
-                              8 * k);
+                          8 * k);
     cf_pos_unpack_xs(xs, k, proof);
     cf_pos_f1_init(&f1, k, plot_id);
     for (unsigned i = 0; i < CF_POS_PROOF_XS; i += 2) {
@@ -173,7 +173,7 @@ enum cf_err cf_pos_verify_ref(const uint8_t plot_id[CF_POS_ID_LEN], unsigned k,
         for (unsigned i = 0; i < n; i += 2) {
             if (table > 2 && !cf_pos_match(ys[i], ys[i + 1]))
                 return cf_err_set(CF_ERR_BAD_PROOF, "table %u: entries %u and %u do not match",
-                                      table - 1, i, i + 1);
+                                  table - 1, i, i + 1);
             cf_pos_fx(k, table, ys[i], &meta[i], &meta[i + 1], &ys[i / 2], &meta[i / 2]);
         }
     }

@@ -91,8 +91,8 @@ static void test_blake3(void)
 
     /* Edge lengths around block and chunk boundaries: one-shot, byte by byte, and the short
      * path agree; longer outputs extend shorter ones. */
-    static const size_t lens[] = {0, 1, 55, 56, 57, 63, 64, 65, 127, 128, 129, 1023, 1024, 1025,
-                                  2047, 2048, 2049, 3072, 3073, 4096, 4097};
+    static const size_t lens[] = {0,    1,    55,   56,   57,   63,   64,   65,   127,  128, 129,
+                                  1023, 1024, 1025, 2047, 2048, 2049, 3072, 3073, 4096, 4097};
     for (size_t i = 0; i < sizeof buf; i++)
         buf[i] = (uint8_t)(i * 31 + 7);
     for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {

@@ -281,7 +281,8 @@ static void run_traces(const struct plot_ctx *p, const struct cf_json *traces)
             continue;
         }
         const struct cf_json *want = items(c, "proof_xs");
-        for (const struct cf_json *d = disk->child; d; d = d->next, want = want ? want->next : NULL) {
+        for (const struct cf_json *d = disk->child; d;
+             d = d->next, want = want ? want->next : NULL) {
             uint64_t in[CF_POS_PROOF_XS], out[CF_POS_PROOF_XS], exp[CF_POS_PROOF_XS];
             const struct cf_json *a = d->child, *b = want ? want->child : NULL;
             bool ok = d->count == CF_POS_PROOF_XS && want && want->count == CF_POS_PROOF_XS;
@@ -353,16 +354,16 @@ static void run_harvester_flow(const struct plot_ctx *p, const struct cf_json *f
             for (const struct cf_json *r = per->child; r; r = r->next) {
                 const struct cf_json *ps = param_set(p, cf_json_string(get(r, "param_set")));
                 uint64_t dcf_hi = 0, dcf_lo = 0, it = 0;
-                if (!ps || cf_json_u128(get(ps, "difficulty_constant_factor"), &dcf_hi,
-                                        &dcf_lo) != CF_OK) {
+                if (!ps || cf_json_u128(get(ps, "difficulty_constant_factor"), &dcf_hi, &dcf_lo) !=
+                               CF_OK) {
                     CHECK(!"param set");
                     continue;
                 }
                 CHECK(cf_pos_required_iters(&it, quality, sp, p->k, u64_field(ps, "difficulty"),
                                             dcf_hi, dcf_lo) == CF_OK);
                 CHECK_EQ_U64(it, u64_field(r, "required_iters"));
-                uint64_t interval = u64_field(ps, "sub_slot_iters") /
-                                    u64_field(ps, "num_sps_sub_slot");
+                uint64_t interval =
+                    u64_field(ps, "sub_slot_iters") / u64_field(ps, "num_sps_sub_slot");
                 CHECK_EQ_U64(interval, u64_field(r, "sp_interval_iters"));
                 CHECK((it < interval) == cf_json_is_true(get(r, "eligible")));
             }
@@ -446,8 +447,8 @@ int main(int argc, char **argv)
     DIR *d = opendir(posdir);
     for (struct dirent *e; d && (e = readdir(d)) && n < 256;) {
         size_t l = strlen(e->d_name);
-        if (strncmp(e->d_name, "plot", 4) == 0 && l > 5 && strcmp(e->d_name + l - 5, ".json") == 0 &&
-            !strstr(e->d_name, ".f7scan."))
+        if (strncmp(e->d_name, "plot", 4) == 0 && l > 5 &&
+            strcmp(e->d_name + l - 5, ".json") == 0 && !strstr(e->d_name, ".f7scan."))
             names[n++] = strdup(e->d_name);
     }
     if (d)
