@@ -120,4 +120,28 @@ static inline bool cf_pos_match(uint64_t yl, uint64_t yr)
     return (ir % CF_POS_C + CF_POS_C - il % CF_POS_C) % CF_POS_C == (t * t) % CF_POS_C;
 }
 
+/*
+ * Every match between one bucket (BC group) of y values and the next, in the order chiapos's
+ * FxCalculator::FindMatches reports them, which fixes the order of a plotter's new table:
+ * for each left entry in order, for m = 0..63, each right entry whose y mod kBC is the m-th
+ * target, in order. yl[0..nl) must all lie in one bucket b and yr[0..nr) in bucket b+1, each
+ * sorted ascending (equal values adjacent). Like chiapos, a right bucket records at most 15
+ * entries per y value and positions modulo 4096 (its rmap packs count:4 and pos:12 bits);
+ * real buckets hold a few hundred entries, so this only matters for byte-exactness on
+ * pathological input.
+ *
+ * The context is the reusable right-bucket map (about 30 KiB; the caller owns it, zero it once
+ * with cf_pos_matcher_init). Returns the number of matches; only the first max pairs are
+ * written to idx_l/idx_r.
+ */
+struct cf_pos_matcher {
+    uint16_t count[CF_POS_BC]; /* right entries per y mod kBC (chiapos: 4 bits) */
+    uint16_t pos[CF_POS_BC];   /* first right position with that value (chiapos: 12 bits) */
+};
+
+void cf_pos_matcher_init(struct cf_pos_matcher *m);
+size_t cf_pos_find_matches(struct cf_pos_matcher *m, const uint64_t *yl, size_t nl,
+                           const uint64_t *yr, size_t nr, uint16_t *idx_l, uint16_t *idx_r,
+                           size_t max);
+
 #endif

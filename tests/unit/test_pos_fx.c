@@ -352,6 +352,71 @@ static void test_reorder(void)
     CHECK(cf_pos_reorder_proof(id, 17, in, out) == CF_ERR_INVAL);
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Bucket matching equals the definition walked in chiapos's order: left entries in order, then
+ * m = 0..63, then right entries holding that target in order. */
+static void test_find_matches(void)
+{
+    static struct cf_pos_matcher mt;
+    static uint64_t yl[400], yr[400];
+    static uint16_t il[4000], ir[4000], wl[4000], wr[4000];
+    unsigned bad = 0, total = 0;
+
+    cf_pos_matcher_init(&mt);
+    for (int rep = 0; rep < 60; rep++) {
+        uint64_t b = rnd() % 100000;
+        size_t nl = 150 + rnd() % 200, nr = 150 + rnd() % 200;
+        for (size_t i = 0; i < nl; i++)
+            yl[i] = b * CF_POS_BC + rnd() % CF_POS_BC;
+        for (size_t i = 0; i < nr; i++)
+            yr[i] = (b + 1) * CF_POS_BC + rnd() % CF_POS_BC;
+        if (rep % 3 == 0) /* repeated values on the right */
+            for (size_t i = 1; i < nr; i += 4)
+                yr[i] = yr[i - 1];
+        qsort(yl, nl, sizeof yl[0], cmp_u64);
+        qsort(yr, nr, sizeof yr[0], cmp_u64);
+
+        size_t want = 0;
+        unsigned parity = (unsigned)(b & 1);
+        for (size_t i = 0; i < nl; i++)
+            for (unsigned m = 0; m < 64; m++) {
+                unsigned t = cf_pos_match_target(parity, (unsigned)(yl[i] % CF_POS_BC), m);
+                for (size_t j = 0; j < nr; j++)
+                    if (yr[j] % CF_POS_BC == t && want < 4000) {
+                        wl[want] = (uint16_t)i;
+                        wr[want++] = (uint16_t)j;
+                    }
+            }
+        size_t got = cf_pos_find_matches(&mt, yl, nl, yr, nr, il, ir, 4000);
+        total += (unsigned)got;
+        if (got != want || memcmp(il, wl, got * 2) || memcmp(ir, wr, got * 2))
+            bad++;
+        for (size_t i = 0; i < got; i++)
+            bad += !cf_pos_match(yl[il[i]], yr[ir[i]]);
+        /* max caps what is written, not the count. */
+        CHECK_EQ_U64(cf_pos_find_matches(&mt, yl, nl, yr, nr, il, ir, 3), got);
+    }
+    CHECK_EQ_U64(bad, 0);
+    CHECK(total > 1000);
+    /* chiapos's 4-bit count: 17 equal right values wrap to one, at position 16. */
+    yl[0] = 5 * CF_POS_BC + 1000;
+    for (int i = 0; i < 17; i++)
+        yr[i] = 6 * CF_POS_BC + cf_pos_match_target(1, 1000, 0);
+    CHECK_EQ_U64(cf_pos_find_matches(&mt, yl, 1, yr, 17, il, ir, 10), 1);
+    CHECK_EQ_U64(ir[0], 16);
+    CHECK_EQ_U64(cf_pos_find_matches(&mt, yl, 1, yr, 15, il, ir, 10), 15);
+    /* The map is clean after each call. */
+    bool clean = true;
+    for (unsigned i = 0; i < CF_POS_BC; i++)
+        clean = clean && mt.count[i] == 0;
+    CHECK(clean);
+}
+
 /* The multi-lane variants equal the reference, for every count around the lane width. */
 static void test_lanes(void)
 {
@@ -429,6 +494,7 @@ static void test_lanes(void)
 int main(void)
 {
     test_lanes();
+    test_find_matches();
     test_chacha8();
     test_blake3();
     test_f1();
