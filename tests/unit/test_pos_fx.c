@@ -161,6 +161,59 @@ static void test_f1(void)
     }
 }
 
+/* F1 for several k against the definition read bit by bit from the keystream. */
+static void test_f1_model(void)
+{
+    static const unsigned ks[] = {18, 19, 27, 32, 33, 47, 50};
+    uint8_t id[32], key[32];
+    unsigned bad = 0;
+
+    for (int j = 0; j < 32; j++)
+        id[j] = (uint8_t)rnd();
+    key[0] = 1;
+    memcpy(key + 1, id, 31);
+    for (size_t i = 0; i < sizeof ks / sizeof ks[0]; i++) {
+        unsigned k = ks[i];
+        struct cf_pos_f1 f;
+        struct cf_chacha8 c;
+        cf_pos_f1_init(&f, k, id);
+        cf_chacha8_keysetup(&c, key, NULL);
+        for (int rep = 0; rep < 200; rep++) {
+            uint64_t x = rnd() & (((uint64_t)1 << k) - 1), bit = x * k, y = 0;
+            uint8_t blocks[128];
+            cf_chacha8_keystream(&c, bit / 512, 2, blocks);
+            for (unsigned b = 0; b < k; b++) {
+                unsigned at = (unsigned)(bit % 512) + b;
+                y = y << 1 | ((blocks[at / 8] >> (7 - at % 8)) & 1);
+            }
+            y = y << 6 | x >> (k - 6);
+            bad += cf_pos_f1(&f, x) != y;
+        }
+    }
+    CHECK_EQ_U64(bad, 0);
+}
+
+/* Quality for an odd k: the 2k bits of x_small || x_big left-aligned in ceil(2k/8) bytes. */
+static void test_quality_model(void)
+{
+    static const unsigned ks[] = {19, 33, 50};
+    for (size_t i = 0; i < sizeof ks / sizeof ks[0]; i++) {
+        unsigned k = ks[i], pos = 0;
+        uint8_t ch[32], in[32 + 13] = {0}, want[32], got[32];
+        uint64_t a = rnd() & (((uint64_t)1 << k) - 1), b = rnd() & (((uint64_t)1 << k) - 1);
+        for (int j = 0; j < 32; j++)
+            ch[j] = (uint8_t)rnd();
+        memcpy(in, ch, 32);
+        for (unsigned j = k; j > 0; j--, pos++)
+            in[32 + pos / 8] |= (uint8_t)(((a >> (j - 1)) & 1) << (7 - pos % 8));
+        for (unsigned j = k; j > 0; j--, pos++)
+            in[32 + pos / 8] |= (uint8_t)(((b >> (j - 1)) & 1) << (7 - pos % 8));
+        cf_sha256(want, in, 32 + (2 * k + 7) / 8);
+        cf_pos_quality_from_xs(got, ch, k, a, b);
+        CHECK_MEM(got, want, 32);
+    }
+}
+
 /* Reference Fx, bit by bit, from the chiapos definition. */
 static void put_bit_slow(uint8_t *buf, unsigned *pos, unsigned bit)
 {
@@ -494,6 +547,8 @@ static void test_lanes(void)
 int main(void)
 {
     test_lanes();
+    test_f1_model();
+    test_quality_model();
     test_find_matches();
     test_chacha8();
     test_blake3();
