@@ -90,6 +90,22 @@ static void test_fp(void)
         fp_to_bytes(buf2, &c);
         CHECK_MEM(buf, buf2, 48);
     }
+    /* 64-byte reduction: (2^256 - 1) 2^256 + (2^256 - 1) for 64 bytes of ff */
+    {
+        uint8_t wide[64], b48[48];
+        fp v, two256, want, got;
+        memset(wide, 0xff, 64);
+        memset(b48, 0, 48);
+        memset(b48 + 16, 0xff, 32);
+        fp_from_bytes(&v, b48);
+        memset(b48, 0, 48);
+        b48[15] = 1;
+        fp_from_bytes(&two256, b48);
+        fp_mul(&want, &v, &two256);
+        fp_add(&want, &want, &v);
+        fp_from_bytes_wide(&got, wide);
+        CHECK(fp_eq(&got, &want));
+    }
     /* -1 is not a square mod p (p = 3 mod 4); p itself does not decode */
     fp m1;
     fp_neg(&m1, &fp_one_c);

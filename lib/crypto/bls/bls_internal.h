@@ -57,11 +57,77 @@ typedef struct {
 #define BLS_X_ABS 0xd201000000010000ULL
 
 /* ---- Fp ---- */
+typedef unsigned __int128 u128;
 extern const fp fp_zero_c, fp_one_c;
-void fp_add(fp *r, const fp *a, const fp *b);
-void fp_sub(fp *r, const fp *a, const fp *b);
-void fp_neg(fp *r, const fp *a);
-void fp_dbl(fp *r, const fp *a);
+extern const uint64_t bls_p_limbs[6];
+
+
+/* r = t - p when t >= p, else t; t < 2p. Constant time. */
+static inline void fp_reduce_once(uint64_t r[6], const uint64_t t[6])
+{
+    uint64_t d[6], borrow = 0;
+
+    for (int i = 0; i < 6; i++) {
+        u128 s = (u128)t[i] - bls_p_limbs[i] - borrow;
+        d[i] = (uint64_t)s;
+        borrow = (uint64_t)(s >> 64) & 1;
+    }
+    uint64_t keep = 0 - borrow; /* all ones when t < p */
+    for (int i = 0; i < 6; i++)
+        r[i] = (t[i] & keep) | (d[i] & ~keep);
+}
+
+static inline void fp_add(fp *r, const fp *a, const fp *b)
+{
+    uint64_t t[6], carry = 0;
+
+    for (int i = 0; i < 6; i++) {
+        u128 s = (u128)a->l[i] + b->l[i] + carry;
+        t[i] = (uint64_t)s;
+        carry = (uint64_t)(s >> 64);
+    }
+    fp_reduce_once(r->l, t);
+}
+
+static inline void fp_dbl(fp *r, const fp *a)
+{
+    fp_add(r, a, a);
+}
+
+static inline void fp_sub(fp *r, const fp *a, const fp *b)
+{
+    uint64_t t[6], borrow = 0, carry = 0;
+
+    for (int i = 0; i < 6; i++) {
+        u128 s = (u128)a->l[i] - b->l[i] - borrow;
+        t[i] = (uint64_t)s;
+        borrow = (uint64_t)(s >> 64) & 1;
+    }
+    uint64_t mask = 0 - borrow; /* add p back when a < b */
+    for (int i = 0; i < 6; i++) {
+        u128 s = (u128)t[i] + (bls_p_limbs[i] & mask) + carry;
+        r->l[i] = (uint64_t)s;
+        carry = (uint64_t)(s >> 64);
+    }
+}
+
+static inline void fp_neg(fp *r, const fp *a)
+{
+    fp_sub(r, &fp_zero_c, a);
+}
+
+/* r = a + b without reduction (< 2p when a, b < p): only as an input to fp_mul. */
+static inline void fp_add_nr(fp *r, const fp *a, const fp *b)
+{
+    uint64_t carry = 0;
+
+    for (int i = 0; i < 6; i++) {
+        u128 s = (u128)a->l[i] + b->l[i] + carry;
+        r->l[i] = (uint64_t)s;
+        carry = (uint64_t)(s >> 64);
+    }
+}
+
 void fp_mul(fp *r, const fp *a, const fp *b);
 void fp_sqr(fp *r, const fp *a);
 /* r = a^e for a public exponent e of n 64-bit limbs (little-endian); time depends on e only. */

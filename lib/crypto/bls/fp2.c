@@ -45,8 +45,8 @@ void fp2_mul(fp2 *r, const fp2 *a, const fp2 *b)
 
     fp_mul(&t0, &a->c0, &b->c0);
     fp_mul(&t1, &a->c1, &b->c1);
-    fp_add(&s0, &a->c0, &a->c1);
-    fp_add(&s1, &b->c0, &b->c1);
+    fp_add_nr(&s0, &a->c0, &a->c1);
+    fp_add_nr(&s1, &b->c0, &b->c1);
     fp_mul(&s0, &s0, &s1);
     fp_sub(&r->c0, &t0, &t1);
     fp_sub(&s0, &s0, &t0);
@@ -57,7 +57,7 @@ void fp2_sqr(fp2 *r, const fp2 *a)
 {
     fp s, d, m;
 
-    fp_add(&s, &a->c0, &a->c1);
+    fp_add_nr(&s, &a->c0, &a->c1);
     fp_sub(&d, &a->c0, &a->c1);
     fp_mul(&m, &a->c0, &a->c1);
     fp_mul(&r->c0, &s, &d);
