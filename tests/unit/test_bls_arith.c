@@ -232,6 +232,8 @@ static void test_g1(void)
         g1_mul_ct(&a, &g, k);
         g1_mul_vartime(&b, &g, k, 32);
         CHECK(g1_eq(&a, &b));
+        g1_mul_gen_ct(&c, k);
+        CHECK(g1_eq(&c, &b));
         CHECK(g1_on_curve(&a));
         /* (a + g) + b == a + (g + b) */
         g1_add(&c, &a, &g);
@@ -246,6 +248,14 @@ static void test_g1(void)
     memset(k, 0, 32);
     g1_mul_ct(&a, &g, k);
     CHECK(g1_is_identity(&a));
+    g1_mul_gen_ct(&a, k);
+    CHECK(g1_is_identity(&a));
+    memset(k, 0xff, 32); /* 2^256 - 1, above r: both paths agree with double-and-add */
+    g1_mul_gen_ct(&a, k);
+    g1_mul_ct(&b, &g, k);
+    g1_mul_vartime(&c, &g, k, 32);
+    CHECK(g1_eq(&a, &c));
+    CHECK(g1_eq(&b, &c));
     /* A point on the curve outside G1: x = 0 is not (4 is a square) but a small search finds one. */
     int found = 0;
     for (uint64_t x = 1; x < 100 && !found; x++) {

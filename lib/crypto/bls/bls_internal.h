@@ -134,6 +134,7 @@ void fp_sqr(fp *r, const fp *a);
 void fp_pow(fp *r, const fp *a, const uint64_t *e, size_t n);
 void fp_inv(fp *r, const fp *a);                 /* 0 maps to 0 */
 bool fp_sqrt(fp *r, const fp *a);                /* false when a is not a square */
+void fp_pow_p_minus_3_div_4(fp *r, const fp *a); /* a^((p-3)/4): 1/sqrt(a) when a is a square */
 bool fp_is_zero(const fp *a);
 bool fp_eq(const fp *a, const fp *b);
 void fp_cmov(fp *r, const fp *a, uint64_t mask); /* r = mask ? a : r */
@@ -206,6 +207,8 @@ bool g1_on_curve(const g1p *a);
 bool g1_in_subgroup_vartime(const g1p *a);
 /* r = k*a, k a 32-byte big-endian scalar; constant time in k (fixed 4-bit windows). */
 void g1_mul_ct(g1p *r, const g1p *a, const uint8_t k[32]);
+/* r = k*G for the generator G; constant time in k (fixed-base table). */
+void g1_mul_gen_ct(g1p *r, const uint8_t k[32]);
 /* Plain double-and-add reference over n bytes big-endian; variable time. */
 void g1_mul_vartime(g1p *r, const g1p *a, const uint8_t *k, size_t n);
 void g1_compress(uint8_t out[48], const g1p *a);

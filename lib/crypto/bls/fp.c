@@ -18,6 +18,7 @@ static const uint64_t R2[6] = BLS_R2;
 static const uint64_t R2_2_256[6] = BLS_R2_2_256;
 static const uint64_t EXP_INV[6] = BLS_P_MINUS_2;
 static const uint64_t EXP_SQRT[6] = BLS_P_PLUS_1_DIV_4;
+static const uint64_t EXP_ISQRT[6] = BLS_P_MINUS_3_DIV_4;
 static const uint64_t HALF_P[6] = BLS_P_MINUS_1_DIV_2;
 
 const uint64_t bls_p_limbs[6] = BLS_P_LIMBS;
@@ -71,19 +72,34 @@ void fp_sqr(fp *r, const fp *a)
 
 void fp_pow(fp *r, const fp *a, const uint64_t *e, size_t n)
 {
-    fp acc = fp_one_c, base = *a;
-    int started = 0;
+    /* Sliding window of up to 5 bits over a public exponent; odd powers a^1 .. a^31. */
+    fp odd[16], a2, acc = fp_one_c;
+    int nbits = (int)n * 64;
 
-    for (size_t i = n; i-- > 0;) {
-        for (int bit = 63; bit >= 0; bit--) {
-            if (started)
-                fp_sqr(&acc, &acc);
-            if ((e[i] >> bit) & 1) {
-                fp_mul(&acc, &acc, &base);
-                started = 1;
-            }
+    odd[0] = *a;
+    fp_sqr(&a2, a);
+    for (int i = 1; i < 16; i++)
+        fp_mul(&odd[i], &odd[i - 1], &a2);
+#define EBIT(k) ((int)((e[(k) / 64] >> ((k) % 64)) & 1))
+    while (nbits > 0 && !EBIT(nbits - 1))
+        nbits--;
+    for (int i = nbits - 1; i >= 0;) {
+        if (!EBIT(i)) {
+            fp_sqr(&acc, &acc);
+            i--;
+            continue;
         }
+        int lo = i - 4 < 0 ? 0 : i - 4, val = 0;
+        while (!EBIT(lo))
+            lo++;
+        for (int k = i; k >= lo; k--) {
+            fp_sqr(&acc, &acc);
+            val = (val << 1) | EBIT(k);
+        }
+        fp_mul(&acc, &acc, &odd[val >> 1]);
+        i = lo - 1;
     }
+#undef EBIT
     *r = acc;
 }
 
@@ -100,6 +116,11 @@ bool fp_sqrt(fp *r, const fp *a)
     fp_sqr(&chk, &s);
     *r = s;
     return fp_eq(&chk, a);
+}
+
+void fp_pow_p_minus_3_div_4(fp *r, const fp *a)
+{
+    fp_pow(r, a, EXP_ISQRT, 6);
 }
 
 bool fp_is_zero(const fp *a)
