@@ -305,6 +305,8 @@ static void test_g2(void)
         g2_mul_ct(&a, &g, k);
         g2_mul_vartime(&b, &g, k, 32);
         CHECK(g2_eq(&a, &b));
+        g2_mul_window_ct(&c, &g, k);
+        CHECK(g2_eq(&c, &b));
         g2_add(&c, &a, &g);
         g2_add(&c, &c, &b);
         g2_add(&d, &g, &b);
@@ -313,6 +315,26 @@ static void test_g2(void)
         g2_compress(enc, &a);
         CHECK(g2_decompress(&c, enc) == 0);
         CHECK(g2_eq(&c, &a));
+    }
+    /* scalars 0, 1, r - 1 and 2^256 - 1 (reduced mod r by the GLS path) */
+    {
+        uint8_t ks[4][32];
+        memset(ks, 0, sizeof ks);
+        ks[1][31] = 1;
+        memcpy(ks[2], R_BE, 32);
+        ks[2][31] -= 1;
+        memset(ks[3], 0xff, 32);
+        for (int i = 0; i < 4; i++) {
+            g2_mul_ct(&a, &g, ks[i]);
+            g2_mul_vartime(&b, &g, ks[i], 32);
+            CHECK(g2_eq(&a, &b));
+        }
+        /* x*P by Jacobian double-and-add against the generic multiplication */
+        static const uint8_t XABS[8] = {0xd2, 0x01, 0, 0, 0, 0x01, 0, 0};
+        g2_mul_x_vartime(&a, &g);
+        g2_mul_vartime(&b, &g, XABS, 8);
+        g2_neg(&b, &b);
+        CHECK(g2_eq(&a, &b));
     }
     /* map_to_curve lands on E2 outside G2; cofactor clearing = h_eff multiplication */
     for (int i = 0; i < 3; i++) {

@@ -230,7 +230,10 @@ void g2_psi(g2p *r, const g2p *a);
 void g2_mul_x_vartime(g2p *r, const g2p *a); /* r = x*a, x the (negative) curve parameter */
 bool g2_in_subgroup_vartime(const g2p *a);
 void g2_clear_cofactor(g2p *r, const g2p *a); /* r = h_eff * a */
+/* r = k*a for a in G2 (GLS with psi), constant time in k; any 32-byte k (reduced mod r). */
 void g2_mul_ct(g2p *r, const g2p *a, const uint8_t k[32]);
+/* r = k*a for any point of E2 (fixed 4-bit windows), constant time in k. */
+void g2_mul_window_ct(g2p *r, const g2p *a, const uint8_t k[32]);
 void g2_mul_vartime(g2p *r, const g2p *a, const uint8_t *k, size_t n);
 void g2_compress(uint8_t out[96], const g2p *a);
 int g2_decompress(g2p *r, const uint8_t in[96]);
