@@ -117,6 +117,32 @@ static void test_fp(void)
     CHECK(!fp_from_bytes(&t, pb));
 }
 
+/* The MULX/ADX product (when this CPU and build use it) against the C one, including inputs
+ * up to 2p - 1 as the lazy sums produce. */
+static void test_mont_paths(void)
+{
+    fp pm1, a, b;
+    uint64_t big[6], r1[6], r2[6];
+    uint64_t carry = 0;
+
+    fp_neg(&pm1, &fp_one_c); /* Montgomery form of p - 1: some limbs large */
+    for (int i = 0; i < 6; i++) { /* big = 2p - 1 as a raw value */
+        unsigned __int128 s = (unsigned __int128)bls_p_limbs[i] * 2 + carry;
+        big[i] = (uint64_t)s;
+        carry = (uint64_t)(s >> 64);
+    }
+    big[0] -= 1;
+    for (int i = 0; i < 200; i++) {
+        rnd_fp(&a);
+        rnd_fp(&b);
+        const uint64_t *x = i % 4 == 0 ? big : a.l, *y = i % 3 == 0 ? big : i % 5 == 0 ? pm1.l : b.l;
+        fp_mont_mul_c(r1, x, y);
+        fp_mont_mul(r2, x, y);
+        CHECK_MEM(r1, r2, sizeof r1);
+    }
+    printf("test_bls_arith: Montgomery product via %s\n", bls_have_mulx ? "MULX/ADX" : "C only");
+}
+
 static void test_fp2(void)
 {
     for (int i = 0; i < 20; i++) {
@@ -396,6 +422,7 @@ static void test_pairing(void)
 int main(void)
 {
     test_fp();
+    test_mont_paths();
     test_fp2();
     test_fp12();
     test_g1();

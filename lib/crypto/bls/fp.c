@@ -9,7 +9,11 @@
  */
 #include "crypto/bls/bls_internal.h"
 
+#include <stdlib.h>
 #include <string.h>
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
 
 #include "cfarm/ct.h"
 #include "crypto/bls/bls_consts.h"
@@ -21,53 +25,34 @@ static const uint64_t EXP_SQRT[6] = BLS_P_PLUS_1_DIV_4;
 static const uint64_t EXP_ISQRT[6] = BLS_P_MINUS_3_DIV_4;
 static const uint64_t HALF_P[6] = BLS_P_MINUS_1_DIV_2;
 
+_Static_assert(BLS_P_INV_C == BLS_P_INV, "BLS_P_INV_C out of date");
 const uint64_t bls_p_limbs[6] = BLS_P_LIMBS;
 #define P bls_p_limbs
+const uint64_t bls_p_inv_word = BLS_P_INV;
 const fp fp_zero_c = {{0}};
-const fp fp_one_c = BLS_ONE;
 
-/*
- * Montgomery product r = a*b/R mod p (CIOS with the multiplication and reduction passes merged:
- * because the top limb of p is below 2^62, the running value never needs a seventh word).
- * Inputs below 2p are accepted (4p < R keeps the result below 2p before the last subtraction).
- */
-static inline void mont_mul(uint64_t r[6], const uint64_t a[6], const uint64_t b[6])
+int bls_have_mulx;
+
+/* CPUID leaf 7: EBX bit 8 is BMI2 (MULX), bit 19 is ADX (ADCX/ADOX). */
+__attribute__((constructor)) static void detect_mulx(void)
 {
-    uint64_t t[6] = {0, 0, 0, 0, 0, 0};
+#if defined(__x86_64__)
+    unsigned a, b, c, d;
 
-#pragma GCC unroll 6
-    for (int i = 0; i < 6; i++) {
-        uint64_t bi = b[i], A, C, m;
-        u128 s;
-
-        s = (u128)a[0] * bi + t[0];
-        A = (uint64_t)(s >> 64);
-        t[0] = (uint64_t)s;
-        m = t[0] * BLS_P_INV;
-        s = (u128)m * P[0] + t[0];
-        C = (uint64_t)(s >> 64);
-#pragma GCC unroll 5
-        for (int j = 1; j < 6; j++) {
-            s = (u128)a[j] * bi + t[j] + A;
-            A = (uint64_t)(s >> 64);
-            t[j] = (uint64_t)s;
-            s = (u128)m * P[j] + t[j] + C;
-            C = (uint64_t)(s >> 64);
-            t[j - 1] = (uint64_t)s;
-        }
-        t[5] = A + C;
-    }
-    fp_reduce_once(r, t);
+    if (__get_cpuid_count(7, 0, &a, &b, &c, &d))
+        bls_have_mulx = ((b >> 8) & 1) && ((b >> 19) & 1) && !getenv("CFARM_BLS_NO_ASM");
+#endif
 }
+const fp fp_one_c = BLS_ONE;
 
 void fp_mul(fp *r, const fp *a, const fp *b)
 {
-    mont_mul(r->l, a->l, b->l);
+    fp_mont_mul(r->l, a->l, b->l);
 }
 
 void fp_sqr(fp *r, const fp *a)
 {
-    mont_mul(r->l, a->l, a->l);
+    fp_mont_mul(r->l, a->l, a->l);
 }
 
 void fp_pow(fp *r, const fp *a, const uint64_t *e, size_t n)
@@ -151,14 +136,14 @@ void fp_from_u64(fp *r, uint64_t v)
 {
     uint64_t raw[6] = {v, 0, 0, 0, 0, 0};
 
-    mont_mul(r->l, raw, R2);
+    fp_mont_mul(r->l, raw, R2);
 }
 
 void fp_to_raw(uint64_t out[6], const fp *a)
 {
     static const uint64_t one[6] = {1, 0, 0, 0, 0, 0};
 
-    mont_mul(out, a->l, one);
+    fp_mont_mul(out, a->l, one);
 }
 
 static void load_be(uint64_t *limbs, size_t nlimbs, const uint8_t *in)
@@ -190,7 +175,7 @@ bool fp_from_bytes(fp *r, const uint8_t in[48])
     load_be(raw, 6, in);
     if (!lt6(raw, P))
         return false;
-    mont_mul(r->l, raw, R2);
+    fp_mont_mul(r->l, raw, R2);
     return true;
 }
 
@@ -215,8 +200,8 @@ void fp_from_bytes_wide(fp *r, const uint8_t in[64])
 
     load_be(hi, 4, in);
     load_be(lo, 4, in + 32);
-    mont_mul(a.l, lo, R2);
-    mont_mul(b.l, hi, R2_2_256);
+    fp_mont_mul(a.l, lo, R2);
+    fp_mont_mul(b.l, hi, R2_2_256);
     fp_add(r, &a, &b);
 }
 

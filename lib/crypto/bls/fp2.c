@@ -43,11 +43,11 @@ void fp2_mul(fp2 *r, const fp2 *a, const fp2 *b)
 {
     fp t0, t1, s0, s1;
 
-    fp_mul(&t0, &a->c0, &b->c0);
-    fp_mul(&t1, &a->c1, &b->c1);
+    fp_mont_mul(t0.l, a->c0.l, b->c0.l);
+    fp_mont_mul(t1.l, a->c1.l, b->c1.l);
     fp_add_nr(&s0, &a->c0, &a->c1);
     fp_add_nr(&s1, &b->c0, &b->c1);
-    fp_mul(&s0, &s0, &s1);
+    fp_mont_mul(s0.l, s0.l, s1.l);
     fp_sub(&r->c0, &t0, &t1);
     fp_sub(&s0, &s0, &t0);
     fp_sub(&r->c1, &s0, &t1);
@@ -59,8 +59,8 @@ void fp2_sqr(fp2 *r, const fp2 *a)
 
     fp_add_nr(&s, &a->c0, &a->c1);
     fp_sub(&d, &a->c0, &a->c1);
-    fp_mul(&m, &a->c0, &a->c1);
-    fp_mul(&r->c0, &s, &d);
+    fp_mont_mul(m.l, a->c0.l, a->c1.l);
+    fp_mont_mul(r->c0.l, s.l, d.l);
     fp_dbl(&r->c1, &m);
 }
 
