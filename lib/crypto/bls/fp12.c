@@ -24,9 +24,14 @@ void fp12_set_one(fp12 *r)
 
 bool fp12_eq(const fp12 *a, const fp12 *b)
 {
-    return fp2_eq(&a->c0.c0, &b->c0.c0) & fp2_eq(&a->c0.c1, &b->c0.c1) &
-           fp2_eq(&a->c0.c2, &b->c0.c2) & fp2_eq(&a->c1.c0, &b->c1.c0) &
-           fp2_eq(&a->c1.c1, &b->c1.c1) & fp2_eq(&a->c1.c2, &b->c1.c2);
+    int eq = fp2_eq(&a->c0.c0, &b->c0.c0);
+
+    eq &= fp2_eq(&a->c0.c1, &b->c0.c1);
+    eq &= fp2_eq(&a->c0.c2, &b->c0.c2);
+    eq &= fp2_eq(&a->c1.c0, &b->c1.c0);
+    eq &= fp2_eq(&a->c1.c1, &b->c1.c1);
+    eq &= fp2_eq(&a->c1.c2, &b->c1.c2);
+    return eq;
 }
 
 bool fp12_is_one(const fp12 *a)

@@ -151,12 +151,12 @@ bool fp2_sqrt(fp2 *r, const fp2 *a)
 
 bool fp2_is_zero(const fp2 *a)
 {
-    return fp_is_zero(&a->c0) & fp_is_zero(&a->c1);
+    return (bool)((int)fp_is_zero(&a->c0) & (int)fp_is_zero(&a->c1));
 }
 
 bool fp2_eq(const fp2 *a, const fp2 *b)
 {
-    return fp_eq(&a->c0, &b->c0) & fp_eq(&a->c1, &b->c1);
+    return (bool)((int)fp_eq(&a->c0, &b->c0) & (int)fp_eq(&a->c1, &b->c1));
 }
 
 void fp2_cmov(fp2 *r, const fp2 *a, uint64_t mask)
