@@ -223,6 +223,9 @@ w("#define BLS_SSWU_B " + c_fp2(B_ISO))
 w("#define BLS_SSWU_Z " + c_fp2(Z_ISO))
 w("#define BLS_SSWU_MINUS_B_OVER_A " + c_fp2(mul2(neg2(B_ISO), inv2(A_ISO))))
 w("#define BLS_SSWU_B_OVER_ZA " + c_fp2(mul2(B_ISO, inv2(mul2(Z_ISO, A_ISO)))))
+SQRT_M125 = sqrt_fp((-125) % P)
+assert SQRT_M125 is not None and sqrt_fp(5) is None  # N(Z) = 5 is a non-square, -125 a square
+w("#define BLS_SQRT_MINUS_125 " + c_fp(SQRT_M125) + " /* sqrt(-N(Z)^3), N(Z) = 5 */")
 for name, ks in (("K1", K1), ("K2", K2), ("K3", K3), ("K4", K4)):
     w("#define BLS_ISO_%s {%s}" % (name, ", ".join(c_fp2(k) for k in ks)))
 w("#endif")

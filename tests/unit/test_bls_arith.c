@@ -159,6 +159,21 @@ static void test_fp2(void)
         CHECK(fp2_sqrt(&c, &b));
         fp2_sqr(&c, &c);
         CHECK(fp2_eq(&c, &b));
+        /* with either root of the norm */
+        fp n, sn;
+        fp2_norm(&n, &b);
+        CHECK(fp_sqrt(&sn, &n));
+        CHECK(fp2_sqrt_given_norm_root(&c, &b, &sn));
+        fp2_sqr(&c, &c);
+        CHECK(fp2_eq(&c, &b));
+        fp_neg(&sn, &sn);
+        CHECK(fp2_sqrt_given_norm_root(&c, &b, &sn));
+        fp2_sqr(&c, &c);
+        CHECK(fp2_eq(&c, &b));
+        /* a non-square (xi times a square: N(xi) = 2 is not a square mod p) has no root */
+        fp2 xi_ = {fp_one_c, fp_one_c}, ns;
+        fp2_mul(&ns, &b, &xi_);
+        CHECK(!fp2_sqrt(&c, &ns));
         /* xi * a by multiplication */
         fp2 xi = {fp_one_c, fp_one_c};
         fp2_mul(&b, &a, &xi);
@@ -361,6 +376,21 @@ static void test_g2(void)
         g2_mul_vartime(&b, &g, XABS, 8);
         g2_neg(&b, &b);
         CHECK(g2_eq(&a, &b));
+    }
+    /* u = 0 takes SSWU's exceptional branch; the paired map shares one inversion */
+    {
+        fp2 u0, u1;
+        g2p m0, m1, sum;
+        fp2_set_zero(&u0);
+        rnd_fp2(&u1);
+        bls_map_to_g2(&m0, &u0);
+        CHECK(g2_on_curve(&m0));
+        bls_map_to_g2(&m1, &u1);
+        g2_add(&sum, &m0, &m1);
+        bls_map2_to_g2(&a, &u0, &u1);
+        CHECK(g2_eq(&a, &sum));
+        bls_map2_to_g2(&a, &u1, &u0);
+        CHECK(g2_eq(&a, &sum));
     }
     /* map_to_curve lands on E2 outside G2; cofactor clearing = h_eff multiplication */
     for (int i = 0; i < 3; i++) {

@@ -224,6 +224,9 @@ void fp2_mul_fp(fp2 *r, const fp2 *a, const fp *b);
 void fp2_mul_xi(fp2 *r, const fp2 *a); /* r = a * (1 + i) */
 void fp2_inv(fp2 *r, const fp2 *a);    /* 0 maps to 0 */
 bool fp2_sqrt(fp2 *r, const fp2 *a);   /* false when a is not a square; public data only */
+/* The same when s^2 = norm(a) is already known (one exponentiation instead of two). */
+bool fp2_sqrt_given_norm_root(fp2 *r, const fp2 *a, const fp *s);
+void fp2_norm(fp *r, const fp2 *a); /* a0^2 + a1^2 */
 bool fp2_is_zero(const fp2 *a);
 bool fp2_eq(const fp2 *a, const fp2 *b);
 void fp2_cmov(fp2 *r, const fp2 *a, uint64_t mask);
@@ -307,6 +310,8 @@ void bls_pairing(fp12 *r, const g1p *p, const g2p *q);
 
 /* ---- hashing ---- */
 void bls_map_to_g2(g2p *r, const fp2 *u); /* SSWU + 3-isogeny, no cofactor clearing */
+/* r = map(u0) + map(u1), sharing one inversion between the two maps. */
+void bls_map2_to_g2(g2p *r, const fp2 *u0, const fp2 *u1);
 void bls_hash_to_g2(g2p *r, const uint8_t *msg, size_t msg_len, const uint8_t *dst,
                     size_t dst_len);
 /* Hash of pre || msg without building the concatenation. */

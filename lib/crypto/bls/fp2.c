@@ -100,14 +100,14 @@ static void fp_half(fp *r, const fp *a)
     fp_mul(r, a, &half);
 }
 
-bool fp2_sqrt(fp2 *r, const fp2 *a)
+bool fp2_sqrt_given_norm_root(fp2 *r, const fp2 *a, const fp *s)
 {
     /*
-     * With a1 != 0: s = sqrt(a0^2 + a1^2) in Fp, t = (a0 + s)/2 (non-zero), u = t^((p-3)/4), so
+     * With a1 != 0 and s^2 = a0^2 + a1^2: t = (a0 + s)/2 is non-zero and u = t^((p-3)/4) gives
      * t u^2 = +-1. If +1, t is a square: x = t u + (a1 u / 2) i. If -1, -t is (t u)^2:
-     * x = (-a1 u / 2) + t u i. Two exponentiations in all.
+     * x = (-a1 u / 2) + t u i. One exponentiation; the result is checked.
      */
-    fp n, s, t, u, chk;
+    fp t, u, chk;
     fp2 cand, sq;
 
     if (fp_is_zero(&a->c1)) {
@@ -122,12 +122,7 @@ bool fp2_sqrt(fp2 *r, const fp2 *a)
         *r = cand;
         return true;
     }
-    fp_sqr(&n, &a->c0);
-    fp_sqr(&t, &a->c1);
-    fp_add(&n, &n, &t);
-    if (!fp_sqrt(&s, &n))
-        return false;
-    fp_add(&t, &a->c0, &s);
+    fp_add(&t, &a->c0, s);
     fp_half(&t, &t);
     fp_pow_p_minus_3_div_4(&u, &t);
     fp_sqr(&chk, &u);
@@ -147,6 +142,27 @@ bool fp2_sqrt(fp2 *r, const fp2 *a)
         return false;
     *r = cand;
     return true;
+}
+
+void fp2_norm(fp *r, const fp2 *a)
+{
+    fp t;
+
+    fp_sqr(r, &a->c0);
+    fp_sqr(&t, &a->c1);
+    fp_add(r, r, &t);
+}
+
+bool fp2_sqrt(fp2 *r, const fp2 *a)
+{
+    fp n, s;
+
+    if (fp_is_zero(&a->c1))
+        return fp2_sqrt_given_norm_root(r, a, &fp_zero_c);
+    fp2_norm(&n, a);
+    if (!fp_sqrt(&s, &n))
+        return false; /* a square in Fp2 has a square norm */
+    return fp2_sqrt_given_norm_root(r, a, &s);
 }
 
 bool fp2_is_zero(const fp2 *a)

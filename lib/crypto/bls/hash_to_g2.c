@@ -113,28 +113,52 @@ static void g_of(fp2 *r, const fp2 *x)
     fp2_add(r, &t, &SSWU_B);
 }
 
-void bls_map_to_g2(g2p *r, const fp2 *u)
-{
-    fp2 zu2, tv1, x1, x, y, gx, one, xn, xd, yn, yd;
+static const fp SQRT_M125 = BLS_SQRT_MINUS_125;
 
-    fp2_sqr(&zu2, u);
-    fp2_mul(&zu2, &zu2, &SSWU_Z);
-    fp2_sqr(&tv1, &zu2);
-    fp2_add(&tv1, &tv1, &zu2);
-    if (fp2_is_zero(&tv1)) {
+/* zu2 = Z u^2 and tv1 = Z^2 u^4 + Z u^2, the value SSWU inverts. */
+static void sswu_tv1(fp2 *zu2, fp2 *tv1, const fp2 *u)
+{
+    fp2_sqr(zu2, u);
+    fp2_mul(zu2, zu2, &SSWU_Z);
+    fp2_sqr(tv1, zu2);
+    fp2_add(tv1, tv1, zu2);
+}
+
+/*
+ * SSWU (RFC 9380 6.6.2) then the 3-isogeny, given inv_tv1 = 1/tv1 (0 when tv1 = 0).
+ * Exactly one of g(x1), g(x2) = (Z u^2)^3 g(x1) is a square; the Fp square root of the norm
+ * tried on g(x1) also yields, when it fails, the norm root for g(x2) (s^2 = -N(g(x1)) then, and
+ * N(g(x2)) = N(Z)^3 N(u)^6 N(g(x1)) with N(Z) = 5), so each map takes two exponentiations.
+ */
+static void map_one(g2p *r, const fp2 *u, const fp2 *zu2, const fp2 *inv_tv1)
+{
+    fp2 x1, x, y, gx, xn, xd, yn, yd;
+    fp n, s, nu;
+
+    if (fp2_is_zero(inv_tv1)) {
         x1 = B_OVER_ZA;
     } else {
-        fp2_inv(&tv1, &tv1);
-        fp2_set_one(&one);
-        fp2_add(&tv1, &tv1, &one);
-        fp2_mul(&x1, &MINUS_B_OVER_A, &tv1);
+        fp2 t;
+        fp2_set_one(&t);
+        fp2_add(&t, &t, inv_tv1);
+        fp2_mul(&x1, &MINUS_B_OVER_A, &t);
     }
     g_of(&gx, &x1);
     x = x1;
-    if (!fp2_sqrt(&y, &gx)) {
-        fp2_mul(&x, &zu2, &x1);
+    fp2_norm(&n, &gx);
+    if (fp_sqrt(&s, &n)) {
+        if (!fp2_sqrt_given_norm_root(&y, &gx, &s))
+            fp2_sqrt(&y, &gx);
+    } else {
+        fp2_mul(&x, zu2, &x1);
         g_of(&gx, &x);
-        fp2_sqrt(&y, &gx); /* g(x2) = Z^3 u^6 g(x1) is a square when g(x1) is not */
+        fp2_norm(&nu, u);
+        fp_sqr(&n, &nu);
+        fp_mul(&n, &n, &nu);
+        fp_mul(&s, &s, &n);
+        fp_mul(&s, &s, &SQRT_M125);
+        if (!fp2_sqrt_given_norm_root(&y, &gx, &s))
+            fp2_sqrt(&y, &gx);
     }
     if (fp2_sgn0(u) != fp2_sgn0(&y))
         fp2_neg(&y, &y);
@@ -151,12 +175,43 @@ void bls_map_to_g2(g2p *r, const fp2 *u)
         g2_identity(r);
 }
 
+void bls_map_to_g2(g2p *r, const fp2 *u)
+{
+    fp2 zu2, tv1;
+
+    sswu_tv1(&zu2, &tv1, u);
+    fp2_inv(&tv1, &tv1);
+    map_one(r, u, &zu2, &tv1);
+}
+
+void bls_map2_to_g2(g2p *r, const fp2 *u0, const fp2 *u1)
+{
+    fp2 zu0, zu1, t0, t1, prod, inv0, inv1;
+    g2p q0, q1;
+
+    sswu_tv1(&zu0, &t0, u0);
+    sswu_tv1(&zu1, &t1, u1);
+    /* 1/t0 = t1/(t0 t1), 1/t1 = t0/(t0 t1); inv of 0 is 0, so a zero t spoils only itself */
+    fp2_mul(&prod, &t0, &t1);
+    if (fp2_is_zero(&prod)) {
+        fp2_inv(&inv0, &t0);
+        fp2_inv(&inv1, &t1);
+    } else {
+        fp2_inv(&prod, &prod);
+        fp2_mul(&inv0, &prod, &t1);
+        fp2_mul(&inv1, &prod, &t0);
+    }
+    map_one(&q0, u0, &zu0, &inv0);
+    map_one(&q1, u1, &zu1, &inv1);
+    g2_add(r, &q0, &q1);
+}
+
 static void hash2(g2p *r, const uint8_t *pre, size_t pre_len, const uint8_t *msg, size_t msg_len,
                   const uint8_t *dst, size_t dst_len)
 {
     uint8_t uniform[256];
     fp2 u0, u1;
-    g2p q0, q1;
+    g2p q0;
 
     if (expand_xmd2(uniform, sizeof uniform, pre, pre_len, msg, msg_len, dst, dst_len) != CF_OK) {
         /* Only an OpenSSL allocation failure gets here; the identity never verifies. */
@@ -167,9 +222,7 @@ static void hash2(g2p *r, const uint8_t *pre, size_t pre_len, const uint8_t *msg
     fp_from_bytes_wide(&u0.c1, uniform + 64);
     fp_from_bytes_wide(&u1.c0, uniform + 128);
     fp_from_bytes_wide(&u1.c1, uniform + 192);
-    bls_map_to_g2(&q0, &u0);
-    bls_map_to_g2(&q1, &u1);
-    g2_add(&q0, &q0, &q1);
+    bls_map2_to_g2(&q0, &u0, &u1);
     g2_clear_cofactor(r, &q0);
 }
 
