@@ -64,31 +64,88 @@ extern const fp fp_zero_c, fp_one_c;
 extern const uint64_t bls_p_limbs[6];
 
 
+/*
+ * Carry chains. On x86-64 the _addcarry/_subborrow intrinsics compile to plain ADC/SBB chains
+ * (no CPU feature needed); elsewhere 128-bit arithmetic does the same.
+ */
+#if defined(__x86_64__)
+#include <x86intrin.h>
+static inline uint8_t bls_adc(uint8_t c, uint64_t a, uint64_t b, uint64_t *out)
+{
+    unsigned long long o;
+    c = _addcarry_u64(c, a, b, &o);
+    *out = o;
+    return c;
+}
+static inline uint8_t bls_sbb(uint8_t c, uint64_t a, uint64_t b, uint64_t *out)
+{
+    unsigned long long o;
+    c = _subborrow_u64(c, a, b, &o);
+    *out = o;
+    return c;
+}
+#else
+static inline uint8_t bls_adc(uint8_t c, uint64_t a, uint64_t b, uint64_t *out)
+{
+    u128 s = (u128)a + b + c;
+    *out = (uint64_t)s;
+    return (uint8_t)(s >> 64);
+}
+static inline uint8_t bls_sbb(uint8_t c, uint64_t a, uint64_t b, uint64_t *out)
+{
+    u128 s = (u128)a - b - c;
+    *out = (uint64_t)s;
+    return (uint8_t)((s >> 64) & 1);
+}
+#endif
+
 /* r = t - p when t >= p, else t; t < 2p. Constant time. */
 static inline void fp_reduce_once(uint64_t r[6], const uint64_t t[6])
 {
-    uint64_t d[6], borrow = 0;
+    uint64_t d[6];
+    uint8_t borrow = 0;
 
-    for (int i = 0; i < 6; i++) {
-        u128 s = (u128)t[i] - bls_p_limbs[i] - borrow;
-        d[i] = (uint64_t)s;
-        borrow = (uint64_t)(s >> 64) & 1;
-    }
-    uint64_t keep = 0 - borrow; /* all ones when t < p */
+    for (int i = 0; i < 6; i++)
+        borrow = bls_sbb(borrow, t[i], bls_p_limbs[i], &d[i]);
+    uint64_t keep = 0 - (uint64_t)borrow; /* all ones when t < p */
     for (int i = 0; i < 6; i++)
         r[i] = (t[i] & keep) | (d[i] & ~keep);
 }
 
 static inline void fp_add(fp *r, const fp *a, const fp *b)
 {
-    uint64_t t[6], carry = 0;
+    uint64_t t[6];
+    uint8_t carry = 0;
 
-    for (int i = 0; i < 6; i++) {
-        u128 s = (u128)a->l[i] + b->l[i] + carry;
-        t[i] = (uint64_t)s;
-        carry = (uint64_t)(s >> 64);
-    }
+    for (int i = 0; i < 6; i++)
+        carry = bls_adc(carry, a->l[i], b->l[i], &t[i]);
     fp_reduce_once(r->l, t);
+}
+
+static inline void fp_sub(fp *r, const fp *a, const fp *b)
+{
+    uint64_t t[6];
+    uint8_t borrow = 0, carry = 0;
+
+    for (int i = 0; i < 6; i++)
+        borrow = bls_sbb(borrow, a->l[i], b->l[i], &t[i]);
+    uint64_t mask = 0 - (uint64_t)borrow; /* add p back when a < b */
+    for (int i = 0; i < 6; i++)
+        carry = bls_adc(carry, t[i], bls_p_limbs[i] & mask, &r->l[i]);
+}
+
+static inline void fp_neg(fp *r, const fp *a)
+{
+    fp_sub(r, &fp_zero_c, a);
+}
+
+/* r = a + b without reduction (< 2p when a, b < p): only as an input to fp_mul. */
+static inline void fp_add_nr(fp *r, const fp *a, const fp *b)
+{
+    uint8_t carry = 0;
+
+    for (int i = 0; i < 6; i++)
+        carry = bls_adc(carry, a->l[i], b->l[i], &r->l[i]);
 }
 
 /*
@@ -153,40 +210,6 @@ static inline __attribute__((always_inline)) void fp_mont_mul(uint64_t r[6], con
 static inline void fp_dbl(fp *r, const fp *a)
 {
     fp_add(r, a, a);
-}
-
-static inline void fp_sub(fp *r, const fp *a, const fp *b)
-{
-    uint64_t t[6], borrow = 0, carry = 0;
-
-    for (int i = 0; i < 6; i++) {
-        u128 s = (u128)a->l[i] - b->l[i] - borrow;
-        t[i] = (uint64_t)s;
-        borrow = (uint64_t)(s >> 64) & 1;
-    }
-    uint64_t mask = 0 - borrow; /* add p back when a < b */
-    for (int i = 0; i < 6; i++) {
-        u128 s = (u128)t[i] + (bls_p_limbs[i] & mask) + carry;
-        r->l[i] = (uint64_t)s;
-        carry = (uint64_t)(s >> 64);
-    }
-}
-
-static inline void fp_neg(fp *r, const fp *a)
-{
-    fp_sub(r, &fp_zero_c, a);
-}
-
-/* r = a + b without reduction (< 2p when a, b < p): only as an input to fp_mul. */
-static inline void fp_add_nr(fp *r, const fp *a, const fp *b)
-{
-    uint64_t carry = 0;
-
-    for (int i = 0; i < 6; i++) {
-        u128 s = (u128)a->l[i] + b->l[i] + carry;
-        r->l[i] = (uint64_t)s;
-        carry = (uint64_t)(s >> 64);
-    }
 }
 
 void fp_mul(fp *r, const fp *a, const fp *b);
