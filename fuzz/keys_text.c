@@ -17,6 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *text = malloc(size + 1), norm[CF_KEYS_MNEMONIC_MAX], again[CF_KEYS_MNEMONIC_MAX];
     uint8_t entropy[CF_KEYS_MAX_ENTROPY], memo_out[CF_KEYS_MEMO_MAX];
     uint32_t path[CF_KEYS_MAX_PATH];
+    bool marked[CF_KEYS_MAX_PATH];
     struct cf_keys_memo memo;
     size_t n, words;
 
@@ -33,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort();
         }
     }
-    cf_keys_parse_path(text, path, CF_KEYS_MAX_PATH, &n);
+    cf_keys_parse_path(text, path, marked, CF_KEYS_MAX_PATH, &n);
     if (cf_keys_memo_parse(&memo, data, size) == CF_OK) {
         if (cf_keys_memo_build(memo_out, &memo) != size || memcmp(memo_out, data, size) != 0)
             abort();

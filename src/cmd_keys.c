@@ -41,6 +41,8 @@ static void usage(FILE *f)
             "  show [--fingerprint F] [--show-secrets]\n"
             "                                       fingerprint, master, farmer and pool keys\n"
             "  derive --path 12381/8444/2/0 [--unhardened] [--fingerprint F] [--show-secrets]\n"
+            "                                       steps are hardened unless --unhardened; with\n"
+            "                                       Chia's marks (m/12381n/8444n/2/0) 'n' = hardened\n"
             "  delete --fingerprint F\n\n"
             "The key file is <root>/keys/keys.txt (mode 0600); it holds secrets unencrypted.\n");
 }
@@ -252,37 +254,73 @@ static int show_fn(const struct cf_keystore *ks, size_t i, const struct keys_opt
     return err == CF_OK ? 0 : cli_fail_err("keys show", err);
 }
 
+/* Which steps of the path are hardened: Chia's 'n' marks when the path has any (unmarked steps are
+ * then unhardened, as in chia keys derive), else all of them unless --unhardened. */
+static int path_steps(const struct keys_opts *o, uint32_t *path, bool *hard, size_t *n)
+{
+    bool marked[CF_KEYS_MAX_PATH], chia = false;
+    enum cf_err err = cf_keys_parse_path(o->path, path, marked, CF_KEYS_MAX_PATH, n);
+
+    if (err != CF_OK)
+        return cli_fail_err("keys derive: --path", err);
+    for (size_t j = 0; j < *n; j++)
+        chia |= marked[j];
+    if (chia && o->unhardened)
+        return cli_fail("keys derive: --unhardened with 'n'-marked steps; mark the hardened steps "
+                        "only, or drop the marks");
+    for (size_t j = 0; j < *n; j++)
+        hard[j] = chia ? marked[j] : !o->unhardened;
+    return 0;
+}
+
+/* Walk the path; each unhardened step is also taken from the public key alone, and the two must
+ * agree (a mismatch would be a bug worth stopping on). */
+static enum cf_err derive_steps(struct cf_bls_sk *sk, struct cf_bls_pk *pk,
+                                const struct cf_bls_sk *master, const uint32_t *path,
+                                const bool *hard, size_t n)
+{
+    struct cf_bls_pk check;
+    enum cf_err err = CF_OK;
+
+    *sk = *master;
+    cf_bls_sk_to_pk(&check, sk);
+    for (size_t j = 0; j < n && err == CF_OK; j++) {
+        if (hard[j]) {
+            err = cf_keys_derive_child_sk(sk, sk, path[j]);
+            cf_bls_sk_to_pk(&check, sk);
+        } else {
+            cf_keys_derive_child_sk_unhardened(sk, sk, path[j]);
+            err = cf_keys_derive_child_pk_unhardened(&check, &check, path[j]);
+        }
+    }
+    cf_bls_sk_to_pk(pk, sk);
+    if (err == CF_OK && memcmp(pk->bytes, check.bytes, CF_BLS_PK_LEN) != 0)
+        err = cf_err_set(CF_ERR_CRYPTO, "public-only derivation disagrees");
+    return err;
+}
+
 static int derive_fn(const struct cf_keystore *ks, size_t i, const struct keys_opts *o)
 {
     struct cf_keystore_keys k;
     struct cf_bls_sk sk;
-    struct cf_bls_pk pk, pk_only;
+    struct cf_bls_pk pk;
     uint32_t path[CF_KEYS_MAX_PATH];
+    bool hard[CF_KEYS_MAX_PATH];
     size_t n = 0;
-    enum cf_err err = cf_keys_parse_path(o->path, path, CF_KEYS_MAX_PATH, &n);
+    enum cf_err err;
 
+    if (path_steps(o, path, hard, &n))
+        return 1;
     memset(&sk, 0, sizeof sk);
-    if (err != CF_OK)
-        return cli_fail_err("keys derive: --path", err);
     err = cf_keystore_derive(ks, i, &k);
-    if (err == CF_OK && o->unhardened) {
-        cf_keys_derive_path_unhardened(&sk, &k.master_sk, path, n);
-        /* The public-only derivation must agree; a mismatch is a bug worth stopping on. */
-        err = cf_keys_derive_pk_path_unhardened(&pk_only, &k.master_pk, path, n);
-    } else if (err == CF_OK) {
-        err = cf_keys_derive_path(&sk, &k.master_sk, path, n);
-    }
-    if (err == CF_OK) {
-        cf_bls_sk_to_pk(&pk, &sk);
-        if (o->unhardened && memcmp(pk.bytes, pk_only.bytes, CF_BLS_PK_LEN) != 0)
-            err = cf_err_set(CF_ERR_CRYPTO, "public-only derivation disagrees");
-    }
+    if (err == CF_OK)
+        err = derive_steps(&sk, &pk, &k.master_sk, path, hard, n);
     if (err == CF_OK) {
         printf("Fingerprint: %u\n", (unsigned)k.fingerprint);
         printf("Path: m");
         for (size_t j = 0; j < n; j++)
-            printf("/%u", (unsigned)path[j]);
-        printf(" (%s)\n", o->unhardened ? "unhardened" : "hardened");
+            printf("/%u%s", (unsigned)path[j], hard[j] ? "n" : "");
+        printf(" (n: hardened step)\n");
         print_hex_line("Public key: ", pk.bytes, CF_BLS_PK_LEN);
         printf("Public key fingerprint: %u\n", (unsigned)cf_keys_fingerprint(&pk));
         if (o->show_secrets)

@@ -78,12 +78,14 @@ enum cf_err cf_keys_derive_pk_path_unhardened(struct cf_bls_pk *out,
                                               const uint32_t *path, size_t n);
 
 /*
- * Parse "12381/8444/2/0", optionally prefixed "m/", into at most max indices (decimal, each
- * < 2^32; a trailing "n" or "h" on a step is accepted and ignored, as Chia's "12381n" spelling
- * means the default hardened step). Empty steps, other characters or more than max steps fail
- * with CF_ERR_INVAL and a detail. "m" alone is the empty path.
+ * Parse "12381/8444/2/0", optionally prefixed "m/" and with one trailing "/" allowed, into at most
+ * max indices (decimal, each < 2^32). A step may end in "n", Chia's mark for a hardened
+ * ("non-observer") step in `chia keys derive --derive-from-hd-path`; marked[i] (when marked is not
+ * NULL) tells which steps carry it. Empty steps, other characters or more than max steps fail with
+ * CF_ERR_INVAL and a detail. "m" alone is the empty path.
  */
-enum cf_err cf_keys_parse_path(const char *text, uint32_t *path, size_t max, size_t *n);
+enum cf_err cf_keys_parse_path(const char *text, uint32_t *path, bool *marked, size_t max,
+                               size_t *n);
 
 /* ---- Chia's key paths (12381/8444/..., all hardened, from the master secret key) ---- */
 

@@ -61,9 +61,19 @@ farmer=$(echo "$out" | sed -n 's/^Farmer public key (m\/12381\/8444\/0\/0): //p'
 # derive: the farmer path again, and an unhardened wallet key.
 out=$("$cfarm" keys derive --root "$root/r" --fingerprint $abandon_fp --path 12381/8444/0/0)
 check 'echo "$out" | grep -q "^Public key: $farmer$"' "derive 12381/8444/0/0 differs from show"
+out=$("$cfarm" keys derive --root "$root/r" --fingerprint $abandon_fp --path m/12381n/8444n/0n/0n)
+check 'echo "$out" | grep -q "^Public key: $farmer$"' "derive m/12381n/8444n/0n/0n differs from show"
 check '! echo "$out" | grep -qi private' "derive printed a secret"
 out=$("$cfarm" keys derive --root "$root/r" --fingerprint $abandon_fp --path m/12381/8444/2/0 --unhardened)
-check '[ $? = 0 ] && echo "$out" | grep -q "(unhardened)"' "unhardened derive failed"
+check '[ $? = 0 ] && echo "$out" | grep -q "^Path: m/12381/8444/2/0 "' "unhardened derive failed"
+unh=$(echo "$out" | sed -n 's/^Public key: //p')
+# Chia's spelling: 'n' marks hardened steps, unmarked ones are unhardened.
+out=$("$cfarm" keys derive --root "$root/r" --fingerprint $abandon_fp --path m/12381n/8444n/2/)
+check 'echo "$out" | grep -q "^Path: m/12381n/8444n/2 "' "mixed path not shown as such: $out"
+out=$("$cfarm" keys derive --root "$root/r" --fingerprint $abandon_fp --path 12381n/8444n/2n/0n)
+check '[ -n "$unh" ] && ! echo "$out" | grep -q "^Public key: $unh$"' "hardened and unhardened wallet keys equal"
+"$cfarm" keys derive --root "$root/r" --path m/12381n/2 --unhardened 2>/dev/null
+check '[ $? != 0 ]' "--unhardened with marked steps accepted"
 "$cfarm" keys derive --root "$root/r" --path 12381/x 2>/dev/null
 check '[ $? != 0 ]' "bad path accepted"
 

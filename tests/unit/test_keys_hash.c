@@ -135,25 +135,29 @@ static void test_keygen_input(void)
 static void test_paths(void)
 {
     uint32_t p[CF_KEYS_MAX_PATH];
+    bool mark[CF_KEYS_MAX_PATH];
     size_t n;
 
-    CHECK(cf_keys_parse_path("12381/8444/2/0", p, CF_KEYS_MAX_PATH, &n) == CF_OK);
+    CHECK(cf_keys_parse_path("12381/8444/2/0", p, NULL, CF_KEYS_MAX_PATH, &n) == CF_OK);
     CHECK_EQ_U64(n, 4);
     CHECK_EQ_U64(p[0], 12381);
     CHECK_EQ_U64(p[3], 0);
-    CHECK(cf_keys_parse_path("m/12381n/8444n/2/", p, CF_KEYS_MAX_PATH, &n) == CF_OK);
+    CHECK(cf_keys_parse_path("m/12381n/8444n/2/", p, mark, CF_KEYS_MAX_PATH, &n) == CF_OK);
     CHECK_EQ_U64(n, 3);
+    CHECK_EQ_U64(p[1], 8444);
     CHECK_EQ_U64(p[2], 2);
-    CHECK(cf_keys_parse_path("m", p, CF_KEYS_MAX_PATH, &n) == CF_OK);
+    CHECK(mark[0] && mark[1] && !mark[2]);
+    CHECK(cf_keys_parse_path("1h", p, mark, CF_KEYS_MAX_PATH, &n) == CF_ERR_INVAL);
+    CHECK(cf_keys_parse_path("m", p, NULL, CF_KEYS_MAX_PATH, &n) == CF_OK);
     CHECK_EQ_U64(n, 0);
-    CHECK(cf_keys_parse_path("4294967295", p, CF_KEYS_MAX_PATH, &n) == CF_OK);
+    CHECK(cf_keys_parse_path("4294967295", p, NULL, CF_KEYS_MAX_PATH, &n) == CF_OK);
     CHECK_EQ_U64(p[0], 4294967295u);
-    CHECK(cf_keys_parse_path("4294967296", p, CF_KEYS_MAX_PATH, &n) == CF_ERR_INVAL);
-    CHECK(cf_keys_parse_path("1//2", p, CF_KEYS_MAX_PATH, &n) == CF_ERR_INVAL);
-    CHECK(cf_keys_parse_path("1/x", p, CF_KEYS_MAX_PATH, &n) == CF_ERR_INVAL);
-    CHECK(cf_keys_parse_path("", p, CF_KEYS_MAX_PATH, &n) == CF_ERR_INVAL);
-    CHECK(cf_keys_parse_path("-1", p, CF_KEYS_MAX_PATH, &n) == CF_ERR_INVAL);
-    CHECK(cf_keys_parse_path("1/2/3", p, 2, &n) == CF_ERR_INVAL);
+    CHECK(cf_keys_parse_path("4294967296", p, NULL, CF_KEYS_MAX_PATH, &n) == CF_ERR_INVAL);
+    CHECK(cf_keys_parse_path("1//2", p, NULL, CF_KEYS_MAX_PATH, &n) == CF_ERR_INVAL);
+    CHECK(cf_keys_parse_path("1/x", p, NULL, CF_KEYS_MAX_PATH, &n) == CF_ERR_INVAL);
+    CHECK(cf_keys_parse_path("", p, NULL, CF_KEYS_MAX_PATH, &n) == CF_ERR_INVAL);
+    CHECK(cf_keys_parse_path("-1", p, NULL, CF_KEYS_MAX_PATH, &n) == CF_ERR_INVAL);
+    CHECK(cf_keys_parse_path("1/2/3", p, NULL, 2, &n) == CF_ERR_INVAL);
 }
 
 static void test_memo(void)

@@ -113,7 +113,7 @@ void cf_keys_unhardened_nonce(uint8_t out[32], const struct cf_bls_pk *parent_pk
 }
 
 /* One decimal step of a path; *s advances past it. */
-static enum cf_err parse_step(const char **s, uint32_t *out, size_t step)
+static enum cf_err parse_step(const char **s, uint32_t *out, bool *mark, size_t step)
 {
     const char *p = *s;
     uint64_t v = 0;
@@ -128,7 +128,8 @@ static enum cf_err parse_step(const char **s, uint32_t *out, size_t step)
     }
     if (digits == 0)
         return cf_err_set(CF_ERR_INVAL, "path step %zu is not a number", step + 1);
-    if (*p == 'n' || *p == 'h')
+    *mark = *p == 'n';
+    if (*mark)
         p++;
     if (*p != '\0' && *p != '/')
         return cf_err_set(CF_ERR_INVAL, "path step %zu: unexpected character '%c'", step + 1, *p);
@@ -137,10 +138,12 @@ static enum cf_err parse_step(const char **s, uint32_t *out, size_t step)
     return CF_OK;
 }
 
-enum cf_err cf_keys_parse_path(const char *text, uint32_t *path, size_t max, size_t *n)
+enum cf_err cf_keys_parse_path(const char *text, uint32_t *path, bool *marked, size_t max,
+                               size_t *n)
 {
     const char *p = text;
     size_t count = 0;
+    bool mark = false;
     enum cf_err err;
 
     *n = 0;
@@ -153,9 +156,11 @@ enum cf_err cf_keys_parse_path(const char *text, uint32_t *path, size_t max, siz
     for (;;) {
         if (count == max)
             return cf_err_set(CF_ERR_INVAL, "path longer than %zu steps", max);
-        err = parse_step(&p, &path[count], count);
+        err = parse_step(&p, &path[count], &mark, count);
         if (err != CF_OK)
             return err;
+        if (marked)
+            marked[count] = mark;
         count++;
         if (*p == '\0')
             break;
