@@ -1,10 +1,10 @@
 /*
- * eip2333.c: the hashing half of Chia's key derivation: key_gen's HKDF, the Lamport public key of
- * a hardened EIP-2333 step, the nonce of Chia's unhardened step, and path parsing.
+ * eip2333.c: the hashing half of Chia's key derivation: key_gen's HKDF, the nonce of Chia's
+ * unhardened step, and path parsing. (The Lamport step of hardened derivation is in lamport.c.)
  *
  * The curve arithmetic (reduction mod r, scalar addition, G1 multiples) lives in derive.c on top of
  * bls.h; what is here only hashes, so its outputs can be checked against the vectors' intermediate
- * values (lamport_pk, nonce) on their own.
+ * values (nonce) on their own.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,47 +60,6 @@ enum cf_err cf_keys__keygen_okm(uint8_t okm[48], const uint8_t *seed, size_t len
     if (err == CF_OK)
         err = cf_hkdf_sha256_expand(okm, 48, prk, info, sizeof info);
     cf_ct_wipe(prk, sizeof prk);
-    return err;
-}
-
-/*
- * One Lamport half: HKDF(ikm, salt = index_be32, info = "", L = 255 * 32), each 32-byte chunk
- * hashed into out[255][32].
- */
-static enum cf_err lamport_half(uint8_t out[255 * 32], const uint8_t ikm[32], const uint8_t salt[4])
-{
-    uint8_t prk[32], okm[255 * 32];
-    enum cf_err err;
-
-    err = cf_hkdf_sha256_extract(prk, salt, 4, ikm, 32);
-    if (err == CF_OK)
-        err = cf_hkdf_sha256_expand(okm, sizeof okm, prk, NULL, 0);
-    if (err == CF_OK)
-        for (size_t i = 0; i < 255; i++)
-            cf_sha256(out + 32 * i, okm + 32 * i, 32);
-    cf_ct_wipe(okm, sizeof okm);
-    cf_ct_wipe(prk, sizeof prk);
-    return err;
-}
-
-enum cf_err cf_keys_lamport_pk(uint8_t out[32], const struct cf_bls_sk *parent, uint32_t index)
-{
-    /* 510 chunk hashes; large, so static storage is avoided and the stack holds them. */
-    uint8_t hashes[2 * 255 * 32], salt[4], not_sk[32];
-    enum cf_err err;
-
-    cf_store_be32(salt, index);
-    for (size_t i = 0; i < 32; i++)
-        not_sk[i] = (uint8_t)~parent->bytes[i];
-    err = lamport_half(hashes, parent->bytes, salt);
-    if (err == CF_OK)
-        err = lamport_half(hashes + 255 * 32, not_sk, salt);
-    if (err == CF_OK)
-        cf_sha256(out, hashes, sizeof hashes);
-    else
-        memset(out, 0, 32);
-    cf_ct_wipe(not_sk, sizeof not_sk);
-    cf_ct_wipe(hashes, sizeof hashes);
     return err;
 }
 
