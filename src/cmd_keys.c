@@ -24,6 +24,7 @@
 #define STDIN_MAX 4096
 
 struct keys_opts {
+    const char *sub;
     const char *root;
     const char *path;
     const char *fingerprint;
@@ -47,9 +48,10 @@ static void usage(FILE *f)
             "The key file is <root>/keys/keys.txt (mode 0600); it holds secrets unencrypted.\n");
 }
 
+/* Options may come before or after the subcommand, which is the one positional argument. */
 static int parse_opts(int argc, char **argv, struct keys_opts *o)
 {
-    for (int i = 2; i < argc; i++) {
+    for (int i = 1; i < argc; i++) {
         bool missing = false;
 
         if (cli_opt(argc, argv, &i, "--root", &o->root, &missing) ||
@@ -63,6 +65,8 @@ static int parse_opts(int argc, char **argv, struct keys_opts *o)
             o->show_secrets = true;
         } else if (strcmp(argv[i], "--unhardened") == 0) {
             o->unhardened = true;
+        } else if (argv[i][0] != '-' && o->sub == NULL) {
+            o->sub = argv[i];
         } else if (argv[i][0] != '-') {
             return cli_fail("keys: unexpected argument (a mnemonic is read from stdin, never "
                             "from the command line)");
@@ -157,8 +161,10 @@ static int keys_generate(const char *root, const struct keys_opts *o)
     int rc;
 
     if (o->words) {
-        words = strtoul(o->words, NULL, 10);
-        if (words < 12 || words > 24 || words % 3)
+        char *end;
+
+        words = strtoul(o->words, &end, 10);
+        if (*end || words < 12 || words > 24 || words % 3)
             return cli_fail("keys generate: --words must be 12, 15, 18, 21 or 24");
     }
     while (got < words * 4 / 3) {
@@ -352,17 +358,23 @@ static int keys_delete(const char *root, const struct keys_opts *o)
 int cmd_keys(int argc, char **argv)
 {
     struct keys_opts o = {0};
-    const char *sub = argc > 1 ? argv[1] : NULL;
+    const char *sub;
     char *root;
     int rc;
 
-    if (sub == NULL || strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0 ||
-        strcmp(sub, "help") == 0) {
-        usage(sub ? stdout : stderr);
-        return sub ? 0 : 2;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h") || !strcmp(argv[i], "help")) {
+            usage(stdout);
+            return 0;
+        }
     }
     if (parse_opts(argc, argv, &o))
         return 1;
+    sub = o.sub;
+    if (sub == NULL) {
+        usage(stderr);
+        return 2;
+    }
     root = cli_root(o.root);
     if (root == NULL)
         return cli_fail("keys: no root directory (give --root or set CFARM_ROOT)");
