@@ -24,7 +24,8 @@
  * here is wiped before returning. Derivation arithmetic is constant time in the secrets (the scalar
  * work is bls.h's); mnemonic words are mapped to and from their indices by scanning the whole
  * wordlist with masks, never by indexing it with a secret. Outputs are undefined after a failure
- * unless a function says otherwise. Nothing here allocates.
+ * unless a function says otherwise. Nothing here allocates, apart from the hash contexts OpenSSL
+ * creates (and clears when freeing) inside a call.
  */
 #ifndef CFARM_KEYS_H
 #define CFARM_KEYS_H
