@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "cfarm/bytes.h"
+#include "cfarm/hash.h"
 #include "cfarm/hex.h"
 #include "cfarm/keys.h"
 #include "crypto/keys/keys_internal.h"
@@ -132,6 +134,40 @@ static void test_keygen_input(void)
     CHECK(memcmp(okm, okm2, 48) != 0); /* the whole seed is used */
 }
 
+/* The Lamport step written plainly with hash.h's HKDF, as a reference for lamport.c. */
+static void lamport_reference(uint8_t out[32], const struct cf_bls_sk *sk, uint32_t index)
+{
+    static uint8_t okm[255 * 32], hashes[2 * 255 * 32];
+    uint8_t salt[4], prk[32], ikm[32];
+
+    cf_store_be32(salt, index);
+    for (int half = 0; half < 2; half++) {
+        for (size_t i = 0; i < 32; i++)
+            ikm[i] = half ? (uint8_t)~sk->bytes[i] : sk->bytes[i];
+        cf_hkdf_sha256_extract(prk, salt, 4, ikm, 32);
+        cf_hkdf_sha256_expand(okm, sizeof okm, prk, NULL, 0);
+        for (size_t i = 0; i < 255; i++)
+            cf_sha256(hashes + (size_t)half * 255 * 32 + 32 * i, okm + 32 * i, 32);
+    }
+    cf_sha256(out, hashes, sizeof hashes);
+}
+
+static void test_lamport(void)
+{
+    static const uint32_t idx[] = {0, 1, 255, 256, 12381, 0x80000000u, 0xffffffffu};
+    struct cf_bls_sk sk;
+    uint8_t a[32], b[32];
+
+    for (size_t k = 0; k < sizeof idx / sizeof idx[0]; k++) {
+        for (size_t i = 0; i < 32; i++)
+            sk.bytes[i] = (uint8_t)(k * 31 + i * 7);
+        sk.bytes[0] &= 0x3f;
+        CHECK(cf_keys_lamport_pk(a, &sk, idx[k]) == CF_OK);
+        lamport_reference(b, &sk, idx[k]);
+        CHECK_MEM(a, b, 32);
+    }
+}
+
 static void test_paths(void)
 {
     uint32_t p[CF_KEYS_MAX_PATH];
@@ -196,6 +232,7 @@ int main(void)
     test_decode_rules();
     test_seed();
     test_keygen_input();
+    test_lamport();
     test_paths();
     test_memo();
     return test_report("test_keys_hash");
