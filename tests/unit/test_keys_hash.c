@@ -132,6 +132,21 @@ static void test_keygen_input(void)
     CHECK(cf_keys__keygen_okm(okm, seed, 32) == CF_OK);
     CHECK(cf_keys__keygen_okm(okm2, seed, 33) == CF_OK);
     CHECK(memcmp(okm, okm2, 48) != 0); /* the whole seed is used */
+
+    /* Against hash.h's HKDF over seed || 0x00 (eip2333.c writes the extract out itself). */
+    static const size_t lens[] = {32, 63, 64, 65, 200, 999};
+    static uint8_t buf[1000];
+    uint8_t prk[32], want[48];
+
+    for (size_t k = 0; k < sizeof lens / sizeof lens[0]; k++) {
+        for (size_t i = 0; i < lens[k]; i++)
+            buf[i] = (uint8_t)(i * 13 + k);
+        buf[lens[k]] = 0;
+        cf_hkdf_sha256_extract(prk, "BLS-SIG-KEYGEN-SALT-", 20, buf, lens[k] + 1);
+        cf_hkdf_sha256_expand(want, 48, prk, "\x00\x30", 2);
+        CHECK(cf_keys__keygen_okm(okm, buf, lens[k]) == CF_OK);
+        CHECK_MEM(okm, want, 48);
+    }
 }
 
 /* The Lamport step written plainly with hash.h's HKDF, as a reference for lamport.c. */
