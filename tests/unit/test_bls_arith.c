@@ -90,6 +90,22 @@ static void test_fp(void)
         fp_to_bytes(buf2, &c);
         CHECK_MEM(buf, buf2, 48);
     }
+    /* 64-byte reduction: (2^256 - 1) 2^256 + (2^256 - 1) for 64 bytes of ff */
+    {
+        uint8_t wide[64], b48[48];
+        fp v, two256, want, got;
+        memset(wide, 0xff, 64);
+        memset(b48, 0, 48);
+        memset(b48 + 16, 0xff, 32);
+        fp_from_bytes(&v, b48);
+        memset(b48, 0, 48);
+        b48[15] = 1;
+        fp_from_bytes(&two256, b48);
+        fp_mul(&want, &v, &two256);
+        fp_add(&want, &want, &v);
+        fp_from_bytes_wide(&got, wide);
+        CHECK(fp_eq(&got, &want));
+    }
     /* -1 is not a square mod p (p = 3 mod 4); p itself does not decode */
     fp m1;
     fp_neg(&m1, &fp_one_c);
@@ -216,6 +232,8 @@ static void test_g1(void)
         g1_mul_ct(&a, &g, k);
         g1_mul_vartime(&b, &g, k, 32);
         CHECK(g1_eq(&a, &b));
+        g1_mul_gen_ct(&c, k);
+        CHECK(g1_eq(&c, &b));
         CHECK(g1_on_curve(&a));
         /* (a + g) + b == a + (g + b) */
         g1_add(&c, &a, &g);
@@ -230,6 +248,14 @@ static void test_g1(void)
     memset(k, 0, 32);
     g1_mul_ct(&a, &g, k);
     CHECK(g1_is_identity(&a));
+    g1_mul_gen_ct(&a, k);
+    CHECK(g1_is_identity(&a));
+    memset(k, 0xff, 32); /* 2^256 - 1, above r: both paths agree with double-and-add */
+    g1_mul_gen_ct(&a, k);
+    g1_mul_ct(&b, &g, k);
+    g1_mul_vartime(&c, &g, k, 32);
+    CHECK(g1_eq(&a, &c));
+    CHECK(g1_eq(&b, &c));
     /* A point on the curve outside G1: x = 0 is not (4 is a square) but a small search finds one. */
     int found = 0;
     for (uint64_t x = 1; x < 100 && !found; x++) {
@@ -279,6 +305,8 @@ static void test_g2(void)
         g2_mul_ct(&a, &g, k);
         g2_mul_vartime(&b, &g, k, 32);
         CHECK(g2_eq(&a, &b));
+        g2_mul_window_ct(&c, &g, k);
+        CHECK(g2_eq(&c, &b));
         g2_add(&c, &a, &g);
         g2_add(&c, &c, &b);
         g2_add(&d, &g, &b);
@@ -287,6 +315,26 @@ static void test_g2(void)
         g2_compress(enc, &a);
         CHECK(g2_decompress(&c, enc) == 0);
         CHECK(g2_eq(&c, &a));
+    }
+    /* scalars 0, 1, r - 1 and 2^256 - 1 (reduced mod r by the GLS path) */
+    {
+        uint8_t ks[4][32];
+        memset(ks, 0, sizeof ks);
+        ks[1][31] = 1;
+        memcpy(ks[2], R_BE, 32);
+        ks[2][31] -= 1;
+        memset(ks[3], 0xff, 32);
+        for (int i = 0; i < 4; i++) {
+            g2_mul_ct(&a, &g, ks[i]);
+            g2_mul_vartime(&b, &g, ks[i], 32);
+            CHECK(g2_eq(&a, &b));
+        }
+        /* x*P by Jacobian double-and-add against the generic multiplication */
+        static const uint8_t XABS[8] = {0xd2, 0x01, 0, 0, 0, 0x01, 0, 0};
+        g2_mul_x_vartime(&a, &g);
+        g2_mul_vartime(&b, &g, XABS, 8);
+        g2_neg(&b, &b);
+        CHECK(g2_eq(&a, &b));
     }
     /* map_to_curve lands on E2 outside G2; cofactor clearing = h_eff multiplication */
     for (int i = 0; i < 3; i++) {

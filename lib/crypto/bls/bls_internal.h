@@ -57,17 +57,84 @@ typedef struct {
 #define BLS_X_ABS 0xd201000000010000ULL
 
 /* ---- Fp ---- */
+typedef unsigned __int128 u128;
 extern const fp fp_zero_c, fp_one_c;
-void fp_add(fp *r, const fp *a, const fp *b);
-void fp_sub(fp *r, const fp *a, const fp *b);
-void fp_neg(fp *r, const fp *a);
-void fp_dbl(fp *r, const fp *a);
+extern const uint64_t bls_p_limbs[6];
+
+
+/* r = t - p when t >= p, else t; t < 2p. Constant time. */
+static inline void fp_reduce_once(uint64_t r[6], const uint64_t t[6])
+{
+    uint64_t d[6], borrow = 0;
+
+    for (int i = 0; i < 6; i++) {
+        u128 s = (u128)t[i] - bls_p_limbs[i] - borrow;
+        d[i] = (uint64_t)s;
+        borrow = (uint64_t)(s >> 64) & 1;
+    }
+    uint64_t keep = 0 - borrow; /* all ones when t < p */
+    for (int i = 0; i < 6; i++)
+        r[i] = (t[i] & keep) | (d[i] & ~keep);
+}
+
+static inline void fp_add(fp *r, const fp *a, const fp *b)
+{
+    uint64_t t[6], carry = 0;
+
+    for (int i = 0; i < 6; i++) {
+        u128 s = (u128)a->l[i] + b->l[i] + carry;
+        t[i] = (uint64_t)s;
+        carry = (uint64_t)(s >> 64);
+    }
+    fp_reduce_once(r->l, t);
+}
+
+static inline void fp_dbl(fp *r, const fp *a)
+{
+    fp_add(r, a, a);
+}
+
+static inline void fp_sub(fp *r, const fp *a, const fp *b)
+{
+    uint64_t t[6], borrow = 0, carry = 0;
+
+    for (int i = 0; i < 6; i++) {
+        u128 s = (u128)a->l[i] - b->l[i] - borrow;
+        t[i] = (uint64_t)s;
+        borrow = (uint64_t)(s >> 64) & 1;
+    }
+    uint64_t mask = 0 - borrow; /* add p back when a < b */
+    for (int i = 0; i < 6; i++) {
+        u128 s = (u128)t[i] + (bls_p_limbs[i] & mask) + carry;
+        r->l[i] = (uint64_t)s;
+        carry = (uint64_t)(s >> 64);
+    }
+}
+
+static inline void fp_neg(fp *r, const fp *a)
+{
+    fp_sub(r, &fp_zero_c, a);
+}
+
+/* r = a + b without reduction (< 2p when a, b < p): only as an input to fp_mul. */
+static inline void fp_add_nr(fp *r, const fp *a, const fp *b)
+{
+    uint64_t carry = 0;
+
+    for (int i = 0; i < 6; i++) {
+        u128 s = (u128)a->l[i] + b->l[i] + carry;
+        r->l[i] = (uint64_t)s;
+        carry = (uint64_t)(s >> 64);
+    }
+}
+
 void fp_mul(fp *r, const fp *a, const fp *b);
 void fp_sqr(fp *r, const fp *a);
 /* r = a^e for a public exponent e of n 64-bit limbs (little-endian); time depends on e only. */
 void fp_pow(fp *r, const fp *a, const uint64_t *e, size_t n);
 void fp_inv(fp *r, const fp *a);                 /* 0 maps to 0 */
 bool fp_sqrt(fp *r, const fp *a);                /* false when a is not a square */
+void fp_pow_p_minus_3_div_4(fp *r, const fp *a); /* a^((p-3)/4): 1/sqrt(a) when a is a square */
 bool fp_is_zero(const fp *a);
 bool fp_eq(const fp *a, const fp *b);
 void fp_cmov(fp *r, const fp *a, uint64_t mask); /* r = mask ? a : r */
@@ -140,6 +207,8 @@ bool g1_on_curve(const g1p *a);
 bool g1_in_subgroup_vartime(const g1p *a);
 /* r = k*a, k a 32-byte big-endian scalar; constant time in k (fixed 4-bit windows). */
 void g1_mul_ct(g1p *r, const g1p *a, const uint8_t k[32]);
+/* r = k*G for the generator G; constant time in k (fixed-base table). */
+void g1_mul_gen_ct(g1p *r, const uint8_t k[32]);
 /* Plain double-and-add reference over n bytes big-endian; variable time. */
 void g1_mul_vartime(g1p *r, const g1p *a, const uint8_t *k, size_t n);
 void g1_compress(uint8_t out[48], const g1p *a);
@@ -161,7 +230,10 @@ void g2_psi(g2p *r, const g2p *a);
 void g2_mul_x_vartime(g2p *r, const g2p *a); /* r = x*a, x the (negative) curve parameter */
 bool g2_in_subgroup_vartime(const g2p *a);
 void g2_clear_cofactor(g2p *r, const g2p *a); /* r = h_eff * a */
+/* r = k*a for a in G2 (GLS with psi), constant time in k; any 32-byte k (reduced mod r). */
 void g2_mul_ct(g2p *r, const g2p *a, const uint8_t k[32]);
+/* r = k*a for any point of E2 (fixed 4-bit windows), constant time in k. */
+void g2_mul_window_ct(g2p *r, const g2p *a, const uint8_t k[32]);
 void g2_mul_vartime(g2p *r, const g2p *a, const uint8_t *k, size_t n);
 void g2_compress(uint8_t out[96], const g2p *a);
 int g2_decompress(g2p *r, const uint8_t in[96]);

@@ -14,102 +14,50 @@
 #include "cfarm/ct.h"
 #include "crypto/bls/bls_consts.h"
 
-typedef unsigned __int128 u128;
-
-static const uint64_t P[6] = BLS_P_LIMBS;
 static const uint64_t R2[6] = BLS_R2;
-static const uint64_t R3[6] = BLS_R3;
+static const uint64_t R2_2_256[6] = BLS_R2_2_256;
 static const uint64_t EXP_INV[6] = BLS_P_MINUS_2;
 static const uint64_t EXP_SQRT[6] = BLS_P_PLUS_1_DIV_4;
+static const uint64_t EXP_ISQRT[6] = BLS_P_MINUS_3_DIV_4;
 static const uint64_t HALF_P[6] = BLS_P_MINUS_1_DIV_2;
 
+const uint64_t bls_p_limbs[6] = BLS_P_LIMBS;
+#define P bls_p_limbs
 const fp fp_zero_c = {{0}};
 const fp fp_one_c = BLS_ONE;
 
-/* r = t - p when t >= p, else t; t < 2p. */
-static inline void reduce_once(uint64_t r[6], const uint64_t t[6])
+/*
+ * Montgomery product r = a*b/R mod p (CIOS with the multiplication and reduction passes merged:
+ * because the top limb of p is below 2^62, the running value never needs a seventh word).
+ * Inputs below 2p are accepted (4p < R keeps the result below 2p before the last subtraction).
+ */
+static inline void mont_mul(uint64_t r[6], const uint64_t a[6], const uint64_t b[6])
 {
-    uint64_t d[6], borrow = 0;
-
-    for (int i = 0; i < 6; i++) {
-        u128 s = (u128)t[i] - P[i] - borrow;
-        d[i] = (uint64_t)s;
-        borrow = (uint64_t)(s >> 64) & 1;
-    }
-    uint64_t keep = 0 - borrow; /* all ones when t < p */
-    for (int i = 0; i < 6; i++)
-        r[i] = (t[i] & keep) | (d[i] & ~keep);
-}
-
-void fp_add(fp *r, const fp *a, const fp *b)
-{
-    uint64_t t[6], carry = 0;
-
-    for (int i = 0; i < 6; i++) {
-        u128 s = (u128)a->l[i] + b->l[i] + carry;
-        t[i] = (uint64_t)s;
-        carry = (uint64_t)(s >> 64);
-    }
-    reduce_once(r->l, t);
-}
-
-void fp_dbl(fp *r, const fp *a)
-{
-    fp_add(r, a, a);
-}
-
-void fp_sub(fp *r, const fp *a, const fp *b)
-{
-    uint64_t t[6], borrow = 0, carry = 0;
-
-    for (int i = 0; i < 6; i++) {
-        u128 s = (u128)a->l[i] - b->l[i] - borrow;
-        t[i] = (uint64_t)s;
-        borrow = (uint64_t)(s >> 64) & 1;
-    }
-    uint64_t mask = 0 - borrow; /* add p back when a < b */
-    for (int i = 0; i < 6; i++) {
-        u128 s = (u128)t[i] + (P[i] & mask) + carry;
-        r->l[i] = (uint64_t)s;
-        carry = (uint64_t)(s >> 64);
-    }
-}
-
-void fp_neg(fp *r, const fp *a)
-{
-    fp_sub(r, &fp_zero_c, a);
-}
-
-/* Montgomery product t = a*b/R mod p; a may be any value below 2^384, b below p. */
-static void mont_mul(uint64_t r[6], const uint64_t a[6], const uint64_t b[6])
-{
-    uint64_t t[6] = {0, 0, 0, 0, 0, 0}, t6 = 0;
+    uint64_t t[6] = {0, 0, 0, 0, 0, 0};
 
 #pragma GCC unroll 6
     for (int i = 0; i < 6; i++) {
-        uint64_t ai = a[i], carry = 0;
+        uint64_t bi = b[i], A, C, m;
         u128 s;
-#pragma GCC unroll 6
-        for (int j = 0; j < 6; j++) {
-            s = (u128)ai * b[j] + t[j] + carry;
-            t[j] = (uint64_t)s;
-            carry = (uint64_t)(s >> 64);
-        }
-        t6 += carry;
-        uint64_t m = t[0] * BLS_P_INV;
+
+        s = (u128)a[0] * bi + t[0];
+        A = (uint64_t)(s >> 64);
+        t[0] = (uint64_t)s;
+        m = t[0] * BLS_P_INV;
         s = (u128)m * P[0] + t[0];
-        carry = (uint64_t)(s >> 64);
+        C = (uint64_t)(s >> 64);
 #pragma GCC unroll 5
         for (int j = 1; j < 6; j++) {
-            s = (u128)m * P[j] + t[j] + carry;
+            s = (u128)a[j] * bi + t[j] + A;
+            A = (uint64_t)(s >> 64);
+            t[j] = (uint64_t)s;
+            s = (u128)m * P[j] + t[j] + C;
+            C = (uint64_t)(s >> 64);
             t[j - 1] = (uint64_t)s;
-            carry = (uint64_t)(s >> 64);
         }
-        s = (u128)t6 + carry;
-        t[5] = (uint64_t)s;
-        t6 = (uint64_t)(s >> 64);
+        t[5] = A + C;
     }
-    reduce_once(r, t);
+    fp_reduce_once(r, t);
 }
 
 void fp_mul(fp *r, const fp *a, const fp *b)
@@ -124,19 +72,34 @@ void fp_sqr(fp *r, const fp *a)
 
 void fp_pow(fp *r, const fp *a, const uint64_t *e, size_t n)
 {
-    fp acc = fp_one_c, base = *a;
-    int started = 0;
+    /* Sliding window of up to 5 bits over a public exponent; odd powers a^1 .. a^31. */
+    fp odd[16], a2, acc = fp_one_c;
+    int nbits = (int)n * 64;
 
-    for (size_t i = n; i-- > 0;) {
-        for (int bit = 63; bit >= 0; bit--) {
-            if (started)
-                fp_sqr(&acc, &acc);
-            if ((e[i] >> bit) & 1) {
-                fp_mul(&acc, &acc, &base);
-                started = 1;
-            }
+    odd[0] = *a;
+    fp_sqr(&a2, a);
+    for (int i = 1; i < 16; i++)
+        fp_mul(&odd[i], &odd[i - 1], &a2);
+#define EBIT(k) ((int)((e[(k) / 64] >> ((k) % 64)) & 1))
+    while (nbits > 0 && !EBIT(nbits - 1))
+        nbits--;
+    for (int i = nbits - 1; i >= 0;) {
+        if (!EBIT(i)) {
+            fp_sqr(&acc, &acc);
+            i--;
+            continue;
         }
+        int lo = i - 4 < 0 ? 0 : i - 4, val = 0;
+        while (!EBIT(lo))
+            lo++;
+        for (int k = i; k >= lo; k--) {
+            fp_sqr(&acc, &acc);
+            val = (val << 1) | EBIT(k);
+        }
+        fp_mul(&acc, &acc, &odd[val >> 1]);
+        i = lo - 1;
     }
+#undef EBIT
     *r = acc;
 }
 
@@ -153,6 +116,11 @@ bool fp_sqrt(fp *r, const fp *a)
     fp_sqr(&chk, &s);
     *r = s;
     return fp_eq(&chk, a);
+}
+
+void fp_pow_p_minus_3_div_4(fp *r, const fp *a)
+{
+    fp_pow(r, a, EXP_ISQRT, 6);
 }
 
 bool fp_is_zero(const fp *a)
@@ -238,14 +206,17 @@ void fp_to_bytes(uint8_t out[48], const fp *a)
 
 void fp_from_bytes_wide(fp *r, const uint8_t in[64])
 {
-    /* in = hi * 2^384 + lo with hi of 16 bytes; hi*2^384*R = mont(hi, R^3), lo*R = mont(lo, R^2). */
-    uint64_t hi[6] = {0}, lo[6];
+    /*
+     * in = hi * 2^256 + lo with hi, lo of 32 bytes each, both below p, as the product needs:
+     * hi*2^256*R = mont(hi, R^2 2^256) and lo*R = mont(lo, R^2).
+     */
+    uint64_t hi[6] = {0}, lo[6] = {0};
     fp a, b;
 
-    load_be(hi, 2, in);
-    load_be(lo, 6, in + 16);
+    load_be(hi, 4, in);
+    load_be(lo, 4, in + 32);
     mont_mul(a.l, lo, R2);
-    mont_mul(b.l, hi, R3);
+    mont_mul(b.l, hi, R2_2_256);
     fp_add(r, &a, &b);
 }
 

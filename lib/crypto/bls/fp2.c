@@ -45,8 +45,8 @@ void fp2_mul(fp2 *r, const fp2 *a, const fp2 *b)
 
     fp_mul(&t0, &a->c0, &b->c0);
     fp_mul(&t1, &a->c1, &b->c1);
-    fp_add(&s0, &a->c0, &a->c1);
-    fp_add(&s1, &b->c0, &b->c1);
+    fp_add_nr(&s0, &a->c0, &a->c1);
+    fp_add_nr(&s1, &b->c0, &b->c1);
     fp_mul(&s0, &s0, &s1);
     fp_sub(&r->c0, &t0, &t1);
     fp_sub(&s0, &s0, &t0);
@@ -57,7 +57,7 @@ void fp2_sqr(fp2 *r, const fp2 *a)
 {
     fp s, d, m;
 
-    fp_add(&s, &a->c0, &a->c1);
+    fp_add_nr(&s, &a->c0, &a->c1);
     fp_sub(&d, &a->c0, &a->c1);
     fp_mul(&m, &a->c0, &a->c1);
     fp_mul(&r->c0, &s, &d);
@@ -102,11 +102,24 @@ static void fp_half(fp *r, const fp *a)
 
 bool fp2_sqrt(fp2 *r, const fp2 *a)
 {
-    fp n, s, t, x0, x1, inv;
-    fp2 chk, cand;
+    /*
+     * With a1 != 0: s = sqrt(a0^2 + a1^2) in Fp, t = (a0 + s)/2 (non-zero), u = t^((p-3)/4), so
+     * t u^2 = +-1. If +1, t is a square: x = t u + (a1 u / 2) i. If -1, -t is (t u)^2:
+     * x = (-a1 u / 2) + t u i. Two exponentiations in all.
+     */
+    fp n, s, t, u, chk;
+    fp2 cand, sq;
 
-    if (fp2_is_zero(a)) {
-        fp2_set_zero(r);
+    if (fp_is_zero(&a->c1)) {
+        if (fp_sqrt(&cand.c0, &a->c0)) {
+            cand.c1 = fp_zero_c;
+        } else {
+            fp_neg(&t, &a->c0);
+            if (!fp_sqrt(&cand.c1, &t))
+                return false;
+            cand.c0 = fp_zero_c;
+        }
+        *r = cand;
         return true;
     }
     fp_sqr(&n, &a->c0);
@@ -114,29 +127,23 @@ bool fp2_sqrt(fp2 *r, const fp2 *a)
     fp_add(&n, &n, &t);
     if (!fp_sqrt(&s, &n))
         return false;
-    /* x0^2 = (a0 +- sqrt(norm)) / 2; one sign gives a square in Fp. */
     fp_add(&t, &a->c0, &s);
     fp_half(&t, &t);
-    if (!fp_sqrt(&x0, &t)) {
-        fp_sub(&t, &a->c0, &s);
-        fp_half(&t, &t);
-        if (!fp_sqrt(&x0, &t))
-            return false;
-    }
-    if (fp_is_zero(&x0)) {
-        /* a = -x1^2 with a1 = 0 */
-        fp_neg(&t, &a->c0);
-        if (!fp_sqrt(&x1, &t))
-            return false;
+    fp_pow_p_minus_3_div_4(&u, &t);
+    fp_sqr(&chk, &u);
+    fp_mul(&chk, &chk, &t);
+    if (fp_eq(&chk, &fp_one_c)) {
+        fp_mul(&cand.c0, &t, &u);
+        fp_mul(&cand.c1, &a->c1, &u);
+        fp_half(&cand.c1, &cand.c1);
     } else {
-        fp_dbl(&inv, &x0);
-        fp_inv(&inv, &inv);
-        fp_mul(&x1, &a->c1, &inv);
+        fp_mul(&cand.c1, &t, &u);
+        fp_mul(&cand.c0, &a->c1, &u);
+        fp_half(&cand.c0, &cand.c0);
+        fp_neg(&cand.c0, &cand.c0);
     }
-    cand.c0 = x0;
-    cand.c1 = x1;
-    fp2_sqr(&chk, &cand);
-    if (!fp2_eq(&chk, a))
+    fp2_sqr(&sq, &cand);
+    if (!fp2_eq(&sq, a))
         return false;
     *r = cand;
     return true;

@@ -10,6 +10,7 @@
  */
 #include "crypto/bls/bls_internal.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #include "cfarm/ct.h"
@@ -223,6 +224,50 @@ void g1_mul_ct(g1p *r, const g1p *a, const uint8_t k[32])
     }
     *r = acc;
     cf_ct_wipe(table, sizeof table);
+    cf_ct_wipe(&sel, sizeof sel);
+    cf_ct_wipe(&acc, sizeof acc);
+}
+
+/*
+ * Fixed-base multiplication by the generator: gen_table[i][j] = j * 16^i * G, so k*G is the sum
+ * of 64 entries, one per 4-bit digit of k, with no doublings. Each lookup reads the 16 entries of
+ * its row. The table (144 KiB) is filled once, on first use.
+ */
+static g1p gen_table[64][16];
+static pthread_once_t gen_once = PTHREAD_ONCE_INIT;
+
+static void gen_table_fill(void)
+{
+    g1p base;
+
+    g1_generator(&base);
+    for (int i = 0; i < 64; i++) {
+        g1_identity(&gen_table[i][0]);
+        gen_table[i][1] = base;
+        for (int j = 2; j < 16; j++)
+            g1_add(&gen_table[i][j], &gen_table[i][j - 1], &base);
+        g1_add(&base, &gen_table[i][15], &base); /* 16^(i+1) G */
+    }
+}
+
+void g1_mul_gen_ct(g1p *r, const uint8_t k[32])
+{
+    g1p acc, sel;
+
+    pthread_once(&gen_once, gen_table_fill);
+    g1_identity(&acc);
+    for (int i = 0; i < 64; i++) {
+        unsigned nib = (k[31 - i / 2] >> (i % 2 ? 4 : 0)) & 0xf;
+        sel = gen_table[i][0];
+        for (unsigned j = 1; j < 16; j++) {
+            uint64_t m = cf_ct_eq_mask(j, nib);
+            fp_cmov(&sel.x, &gen_table[i][j].x, m);
+            fp_cmov(&sel.y, &gen_table[i][j].y, m);
+            fp_cmov(&sel.z, &gen_table[i][j].z, m);
+        }
+        g1_add(&acc, &acc, &sel);
+    }
+    *r = acc;
     cf_ct_wipe(&sel, sizeof sel);
     cf_ct_wipe(&acc, sizeof acc);
 }

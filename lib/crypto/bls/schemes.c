@@ -125,10 +125,9 @@ enum cf_err cf_bls_sig_validate(const uint8_t bytes[CF_BLS_SIG_LEN])
 
 void cf_bls_sk_to_pk(struct cf_bls_pk *pk, const struct cf_bls_sk *sk)
 {
-    g1p g, p;
+    g1p p;
 
-    g1_generator(&g);
-    g1_mul_ct(&p, &g, sk->bytes);
+    g1_mul_gen_ct(&p, sk->bytes);
     g1_compress(pk->bytes, &p);
     cf_ct_wipe(&p, sizeof p);
 }
@@ -163,14 +162,13 @@ enum cf_err cf_bls_pk_add_scalar_mul_g1(struct cf_bls_pk *out, const struct cf_b
                                         const uint8_t s[32])
 {
     struct cf_bls_sk k;
-    g1p x, g, t;
+    g1p x, t;
     enum cf_err err = (enum cf_err)g1_decompress(&x, pk->bytes);
 
     if (err != CF_OK)
         return err;
     cf_bls_sk_from_wide(&k, s, 32);
-    g1_generator(&g);
-    g1_mul_ct(&t, &g, k.bytes);
+    g1_mul_gen_ct(&t, k.bytes);
     g1_add(&x, &x, &t);
     g1_compress(out->bytes, &x);
     cf_ct_wipe(&k, sizeof k);
@@ -315,10 +313,26 @@ static void acc_flush(struct pairing_acc *a)
     a->k = 0;
 }
 
+/* Public points only: those already affine (decoded ones, Z = 1) skip the inversion. */
 static void acc_push(struct pairing_acc *a, const g1p *p, const g2p *q)
 {
-    g1_to_affine(&a->ps[a->k], p);
-    g2_to_affine(&a->qs[a->k], q);
+    fp2 one;
+
+    fp2_set_one(&one);
+    if (fp_eq(&p->z, &fp_one_c)) {
+        a->ps[a->k].x = p->x;
+        a->ps[a->k].y = p->y;
+        a->ps[a->k].inf = false;
+    } else {
+        g1_to_affine(&a->ps[a->k], p);
+    }
+    if (fp2_eq(&q->z, &one)) {
+        a->qs[a->k].x = q->x;
+        a->qs[a->k].y = q->y;
+        a->qs[a->k].inf = false;
+    } else {
+        g2_to_affine(&a->qs[a->k], q);
+    }
     if (++a->k == BATCH)
         acc_flush(a);
 }
