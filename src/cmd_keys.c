@@ -140,15 +140,16 @@ static int read_mnemonic(char *buf, size_t cap)
     return rc;
 }
 
-static int keys_add_text(const char *root, const char *text, const char *verb)
+/* what: "keys add" or "keys generate", for messages. */
+static int keys_add_text(const char *root, const char *text, const char *what)
 {
     uint32_t fp = 0;
     enum cf_err err = cf_keystore_add(root, text, &fp);
 
     if (err == CF_ERR_EXISTS)
-        return cli_fail("keys %s: key %u is already in the key file", verb, (unsigned)fp);
+        return cli_fail("%s: key %u is already in the key file", what, (unsigned)fp);
     if (err != CF_OK)
-        return cli_fail_err(strcmp(verb, "add") ? "keys generate" : "keys add", err);
+        return cli_fail_err(what, err);
     printf("Added key with fingerprint %u\n", (unsigned)fp);
     return 0;
 }
@@ -172,12 +173,14 @@ static int keys_generate(const char *root, const struct keys_opts *o)
 
         if (r < 0 && errno == EINTR)
             continue;
-        if (r <= 0)
+        if (r <= 0) {
+            cf_ct_wipe(entropy, sizeof entropy);
             return cli_fail("keys generate: getrandom: %s", strerror(errno));
+        }
         got += (size_t)r;
     }
     rc = cf_keys_mnemonic_from_entropy(mnemonic, entropy, got) == CF_OK
-             ? keys_add_text(root, mnemonic, "generate")
+             ? keys_add_text(root, mnemonic, "keys generate")
              : cli_fail("keys generate: encoding failed");
     if (rc == 0)
         printf("The mnemonic is in %s/keys/keys.txt; 'cfarm keys show --show-secrets' prints it "
@@ -196,7 +199,7 @@ static int keys_add(const char *root)
         return cli_fail("keys add: out of memory");
     rc = read_mnemonic(buf, STDIN_MAX);
     if (rc == 0)
-        rc = keys_add_text(root, buf, "add");
+        rc = keys_add_text(root, buf, "keys add");
     cf_ct_wipe(buf, STDIN_MAX);
     free(buf);
     return rc;
