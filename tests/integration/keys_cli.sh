@@ -92,5 +92,11 @@ out=$(echo "aban aban aban aban aban aban aban aban aban aban aban abou" | "$cfa
 check '[ "$out" = "Added key with fingerprint $abandon_fp" ]' "4-letter form: '$out'"
 check '[ "$(stat -c %a "$file")" = 600 ]' "rewritten key file mode is $(stat -c %a "$file")"
 
+# concurrent writers: the lock keeps every key.
+for i in 1 2 3 4 5 6; do "$cfarm" keys generate --words 12 --root "$root/c" >/dev/null & done
+wait
+check '[ "$(grep -c "^key " "$root/c/keys/keys.txt")" = 6 ]' "concurrent generates lost a key"
+check '[ ! -e "$root/c/keys/keys.txt.tmp" ]' "temporary file left behind"
+
 echo "keys_cli: $pass passed, $fails failed"
 [ $fails = 0 ]
