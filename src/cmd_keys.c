@@ -35,17 +35,18 @@ struct keys_opts {
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: cfarm keys <command> [--root DIR] [options]\n\n"
-            "  generate [--words 12|15|18|21|24]  new mnemonic (24 words) saved to the key file\n"
-            "  add                                  read a mnemonic from stdin, check it, save it\n"
-            "  show [--fingerprint F] [--show-secrets]\n"
-            "                                       fingerprint, master, farmer and pool keys\n"
-            "  derive --path 12381/8444/2/0 [--unhardened] [--fingerprint F] [--show-secrets]\n"
-            "                                       steps are hardened unless --unhardened; with\n"
-            "                                       Chia's marks (m/12381n/8444n/2/0) 'n' = hardened\n"
-            "  delete --fingerprint F\n\n"
-            "The key file is <root>/keys/keys.txt (mode 0600); it holds secrets unencrypted.\n");
+    fprintf(
+        f,
+        "usage: cfarm keys <command> [--root DIR] [options]\n\n"
+        "  generate [--words 12|15|18|21|24]  new mnemonic (24 words) saved to the key file\n"
+        "  add                                  read a mnemonic from stdin, check it, save it\n"
+        "  show [--fingerprint F] [--show-secrets]\n"
+        "                                       fingerprint, master, farmer and pool keys\n"
+        "  derive --path 12381/8444/2/0 [--unhardened] [--fingerprint F] [--show-secrets]\n"
+        "                                       steps are hardened unless --unhardened; with\n"
+        "                                       Chia's marks (m/12381n/8444n/2/0) 'n' = hardened\n"
+        "  delete --fingerprint F\n\n"
+        "The key file is <root>/keys/keys.txt (mode 0600); it holds secrets unencrypted.\n");
 }
 
 /* Options may come before or after the subcommand, which is the one positional argument. */
@@ -184,7 +185,8 @@ static int keys_generate(const char *root, const struct keys_opts *o)
              : cli_fail("keys generate: encoding failed");
     if (rc == 0)
         printf("The mnemonic is in %s/keys/keys.txt; 'cfarm keys show --show-secrets' prints it "
-               "for an offline backup.\n", root);
+               "for an offline backup.\n",
+               root);
     cf_ct_wipe(entropy, sizeof entropy);
     cf_ct_wipe(mnemonic, sizeof mnemonic);
     return rc;

@@ -37,13 +37,13 @@
 #include "cfarm/bls.h"
 #include "cfarm/err.h"
 
-#define CF_KEYS_SEED_MIN 32         /* key_gen refuses shorter seeds */
+#define CF_KEYS_SEED_MIN          32 /* key_gen refuses shorter seeds */
 #define CF_KEYS_MNEMONIC_SEED_LEN 64
-#define CF_KEYS_MAX_WORDS 24
-#define CF_KEYS_MAX_ENTROPY 32
+#define CF_KEYS_MAX_WORDS         24
+#define CF_KEYS_MAX_ENTROPY       32
 /* 24 words of at most 8 letters, 23 spaces and a NUL. */
 #define CF_KEYS_MNEMONIC_MAX 217
-#define CF_KEYS_MAX_PATH 32         /* longest derivation path cf_keys_parse_path accepts */
+#define CF_KEYS_MAX_PATH     32 /* longest derivation path cf_keys_parse_path accepts */
 
 /* ---- key_gen and derivation ---- */
 
@@ -57,7 +57,7 @@ enum cf_err cf_keys_lamport_pk(uint8_t out[32], const struct cf_bls_sk *parent, 
  * there (CF_ERR_CRYPTO, CF_ERR_NOMEM; not seen in practice) leaves child zeroed. The same holds for
  * every function below that derives a hardened step. */
 enum cf_err cf_keys_derive_child_sk(struct cf_bls_sk *child, const struct cf_bls_sk *parent,
-                             uint32_t index);
+                                    uint32_t index);
 
 /* Unhardened nonce: SHA-256(parent_pk || index as 4 bytes big-endian). */
 void cf_keys_unhardened_nonce(uint8_t out[32], const struct cf_bls_pk *parent_pk, uint32_t index);
@@ -91,12 +91,12 @@ enum cf_err cf_keys_parse_path(const char *text, uint32_t *path, bool *marked, s
 /* ---- Chia's key paths (12381/8444/..., all hardened, from the master secret key) ---- */
 
 #define CF_KEYS_PURPOSE 12381u
-#define CF_KEYS_COIN 8444u
+#define CF_KEYS_COIN    8444u
 
 enum cf_err cf_keys_farmer_sk(struct cf_bls_sk *out, const struct cf_bls_sk *master); /* 0/0 */
 enum cf_err cf_keys_pool_sk(struct cf_bls_sk *out, const struct cf_bls_sk *master);   /* 1/0 */
 enum cf_err cf_keys_wallet_sk(struct cf_bls_sk *out, const struct cf_bls_sk *master,
-                              uint32_t index);                                   /* 2/i */
+                              uint32_t index); /* 2/i */
 /* The observer wallet key: same path, unhardened. */
 void cf_keys_wallet_sk_unhardened(struct cf_bls_sk *out, const struct cf_bls_sk *master,
                                   uint32_t index);
@@ -104,7 +104,7 @@ void cf_keys_wallet_sk_unhardened(struct cf_bls_sk *out, const struct cf_bls_sk 
 enum cf_err cf_keys_local_sk(struct cf_bls_sk *out, const struct cf_bls_sk *local_master);
 enum cf_err cf_keys_backup_sk(struct cf_bls_sk *out, const struct cf_bls_sk *master); /* 4/0 */
 enum cf_err cf_keys_singleton_owner_sk(struct cf_bls_sk *out, const struct cf_bls_sk *master,
-                                       uint32_t pool_wallet_index);              /* 5/w */
+                                       uint32_t pool_wallet_index); /* 5/w */
 /* .../6/(w*10000 + i); both w and i must be below 10000 (CF_ERR_INVAL), as in Chia. */
 enum cf_err cf_keys_pool_auth_sk(struct cf_bls_sk *out, const struct cf_bls_sk *master,
                                  uint32_t pool_wallet_index, uint32_t index);
@@ -138,9 +138,9 @@ enum cf_err cf_keys_mnemonic_to_master_sk(struct cf_bls_sk *sk, const char *text
 
 /* ---- plot keys ---- */
 
-#define CF_KEYS_MEMO_POOL_PK_LEN 128   /* pool_pk(48) || farmer_pk(48) || local_master_sk(32) */
-#define CF_KEYS_MEMO_CONTRACT_LEN 112  /* pool_ph(32) || farmer_pk(48) || local_master_sk(32) */
-#define CF_KEYS_MEMO_MAX 128
+#define CF_KEYS_MEMO_POOL_PK_LEN  128 /* pool_pk(48) || farmer_pk(48) || local_master_sk(32) */
+#define CF_KEYS_MEMO_CONTRACT_LEN 112 /* pool_ph(32) || farmer_pk(48) || local_master_sk(32) */
+#define CF_KEYS_MEMO_MAX          128
 
 /* taproot_sk = key_gen(SHA-256((local_pk + farmer_pk) || local_pk || farmer_pk)). */
 enum cf_err cf_keys_taproot_sk(struct cf_bls_sk *out, const struct cf_bls_pk *local_pk,
@@ -156,7 +156,7 @@ enum cf_err cf_keys_plot_id(uint8_t out[32], const uint8_t *pool, size_t pool_le
 
 /* The memo stored in a plot header. Holds a secret (local_master_sk): wipe it after use. */
 struct cf_keys_memo {
-    bool pool_contract;              /* true: pool_contract_ph is set, else pool_pk */
+    bool pool_contract; /* true: pool_contract_ph is set, else pool_pk */
     struct cf_bls_pk pool_pk;
     uint8_t pool_contract_ph[32];
     struct cf_bls_pk farmer_pk;

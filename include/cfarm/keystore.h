@@ -28,8 +28,8 @@
 #include "cfarm/err.h"
 
 #define CF_KEYSTORE_MAX_KEYS 100
-#define CF_KEYSTORE_DIR "keys"
-#define CF_KEYSTORE_FILE "keys.txt"
+#define CF_KEYSTORE_DIR      "keys"
+#define CF_KEYSTORE_FILE     "keys.txt"
 
 struct cf_keystore;
 

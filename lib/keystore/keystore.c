@@ -17,9 +17,9 @@
 #include "cfarm/keystore.h"
 
 #define MAGIC_LINE "cfarm-keys 1"
-#define MAX_FILE ((size_t)1 << 20)
-#define MAX_LINE 512
-#define TMP_FILE CF_KEYSTORE_FILE ".tmp"
+#define MAX_FILE   ((size_t)1 << 20)
+#define MAX_LINE   512
+#define TMP_FILE   CF_KEYSTORE_FILE ".tmp"
 
 struct entry {
     uint32_t fingerprint;
@@ -303,8 +303,8 @@ static enum cf_err save_at(int dirfd, const struct cf_keystore *ks)
 {
     static const char header[] =
         "# cfarm key file (docs/keys.md). It holds SECRET KEYS (BIP39 mnemonics), unencrypted,\n"
-        "# protected only by its file mode (0600). Never share it; keep a backup offline.\n"
-        MAGIC_LINE "\n";
+        "# protected only by its file mode (0600). Never share it; keep a backup "
+        "offline.\n" MAGIC_LINE "\n";
     size_t cap = sizeof header + ks->n * (CF_KEYS_MNEMONIC_MAX + 20), len;
     char *text = malloc(cap);
     enum cf_err err = CF_OK;
@@ -384,8 +384,8 @@ enum cf_err cf_keystore_add(const char *root, const char *mnemonic, uint32_t *fi
     if (err != CF_OK)
         goto out;
     if (cf_keystore_find(ks, e.fingerprint, &at) == CF_OK) {
-        err = cf_err_set(CF_ERR_EXISTS, "key %u is already in the key file",
-                         (unsigned)e.fingerprint);
+        err =
+            cf_err_set(CF_ERR_EXISTS, "key %u is already in the key file", (unsigned)e.fingerprint);
         goto out;
     }
     cf_err_clear();
@@ -427,8 +427,7 @@ enum cf_err cf_keystore_delete(const char *root, uint32_t fingerprint)
     return err;
 }
 
-enum cf_err cf_keystore_derive(const struct cf_keystore *ks, size_t i,
-                               struct cf_keystore_keys *out)
+enum cf_err cf_keystore_derive(const struct cf_keystore *ks, size_t i, struct cf_keystore_keys *out)
 {
     enum cf_err err;
 

@@ -2,7 +2,8 @@
  * test_keys_hash.c: the parts of lib/crypto/keys that need no curve arithmetic: BIP39 encoding,
  * decoding and checksum, Chia's 4-letter word matching, mnemonic to seed, key_gen's HKDF input
  * checks, path parsing and the plot memo layout. Known answers here are the published BIP39
- * English examples (all-zero and all-one entropy, empty passphrase); the vector suite covers the rest.
+ * English examples (all-zero and all-one entropy, empty passphrase); the vector suite covers the
+ * rest.
  */
 #include <stdint.h>
 #include <string.h>
@@ -72,9 +73,10 @@ static void test_decode_rules(void)
     CHECK_STR(full, zero12);
     CHECK_EQ_U64(words, 12);
     /* Beyond 4 letters only the first 4 count, as in Chia. */
-    CHECK(cf_keys_mnemonic_normalize(full, NULL, "abandonxx abandon abandon abandon abandon "
-                                                 "abandon abandon abandon abandon abandon abandon "
-                                                 "aboutish") == CF_OK);
+    CHECK(cf_keys_mnemonic_normalize(full, NULL,
+                                     "abandonxx abandon abandon abandon abandon "
+                                     "abandon abandon abandon abandon abandon abandon "
+                                     "aboutish") == CF_OK);
     CHECK_STR(full, zero12);
     CHECK(cf_keys_mnemonic_to_entropy(e, &n, zero12) == CF_OK);
     CHECK_EQ_U64(n, 16);
@@ -85,25 +87,29 @@ static void test_decode_rules(void)
     CHECK(cf_keys_mnemonic_to_entropy(e, &n, m) == CF_ERR_BAD_MNEMONIC);
     CHECK(strstr(cf_err_detail(), "checksum") != NULL);
     /* Unknown word, wrong counts, case, non-ASCII. */
-    CHECK(cf_keys_mnemonic_normalize(NULL, NULL, "zzzz abandon abandon abandon abandon abandon "
-                                                 "abandon abandon abandon abandon abandon about") ==
+    CHECK(cf_keys_mnemonic_normalize(NULL, NULL,
+                                     "zzzz abandon abandon abandon abandon abandon "
+                                     "abandon abandon abandon abandon abandon about") ==
           CF_ERR_BAD_MNEMONIC);
     CHECK(strstr(cf_err_detail(), "word 1 ") != NULL);
     CHECK(cf_keys_mnemonic_normalize(NULL, NULL, "abandon abandon about") == CF_ERR_BAD_MNEMONIC);
     CHECK(cf_keys_mnemonic_normalize(NULL, NULL, "") == CF_ERR_BAD_MNEMONIC);
-    CHECK(cf_keys_mnemonic_normalize(NULL, NULL, "ABANDON abandon abandon abandon abandon abandon "
-                                                 "abandon abandon abandon abandon abandon about") ==
+    CHECK(cf_keys_mnemonic_normalize(NULL, NULL,
+                                     "ABANDON abandon abandon abandon abandon abandon "
+                                     "abandon abandon abandon abandon abandon about") ==
           CF_ERR_BAD_MNEMONIC);
-    CHECK(cf_keys_mnemonic_normalize(NULL, NULL, "abandon abandon abandon abandon abandon abandon "
-                                                 "abandon abandon abandon abandon abandon \xc3\xa9") ==
+    CHECK(cf_keys_mnemonic_normalize(NULL, NULL,
+                                     "abandon abandon abandon abandon abandon abandon "
+                                     "abandon abandon abandon abandon abandon \xc3\xa9") ==
           CF_ERR_BAD_MNEMONIC);
     CHECK(strstr(cf_err_detail(), "non-ASCII") != NULL);
     /* 25 words. */
     snprintf(m, sizeof m, "%s %s zoo", zero12, zero12);
     CHECK(cf_keys_mnemonic_normalize(NULL, NULL, m) == CF_ERR_BAD_MNEMONIC);
     /* A three-letter word is its own key: "art" matches, "ar" matches nothing. */
-    CHECK(cf_keys_mnemonic_normalize(NULL, NULL, "art art art art art art art art art art art "
-                                                 "ar") == CF_ERR_BAD_MNEMONIC);
+    CHECK(cf_keys_mnemonic_normalize(NULL, NULL,
+                                     "art art art art art art art art art art art "
+                                     "ar") == CF_ERR_BAD_MNEMONIC);
 }
 
 static void test_seed(void)

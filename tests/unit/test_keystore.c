@@ -65,8 +65,10 @@ static void test_add_show_delete(void)
     CHECK(cf_keystore_add(root, m24, &fp2) == CF_OK);
     CHECK(fp2 != fp);
     /* Bad checksum: twelve "abandon". */
-    CHECK(cf_keystore_add(root, "abandon abandon abandon abandon abandon abandon abandon abandon "
-                                "abandon abandon abandon abandon", NULL) == CF_ERR_BAD_MNEMONIC);
+    CHECK(cf_keystore_add(root,
+                          "abandon abandon abandon abandon abandon abandon abandon abandon "
+                          "abandon abandon abandon abandon",
+                          NULL) == CF_ERR_BAD_MNEMONIC);
 
     CHECK(cf_keystore_load(root, &ks) == CF_OK);
     CHECK_EQ_U64(cf_keystore_count(ks), 2);
@@ -121,7 +123,8 @@ static void test_bad_files(void)
     write_file(text, 0600);
     CHECK(cf_keystore_load(root, &ks) == CF_ERR_CONFIG);
     write_file("cfarm-keys 1\nkey 5 abandon abandon abandon abandon abandon abandon abandon "
-               "abandon abandon abandon abandon abandon\n", 0600);
+               "abandon abandon abandon abandon abandon\n",
+               0600);
     CHECK(cf_keystore_load(root, &ks) == CF_ERR_CONFIG);
     CHECK(strstr(cf_err_detail(), "abandon") == NULL); /* never the words */
     /* Comments and blank lines are fine; a stale temporary file does not block a write. */

@@ -51,8 +51,8 @@ static bool get_hex_var(const struct cf_json *c, const char *key, uint8_t *out, 
     return s && cf_hex_decode(out, MAX_BYTES, n, s, strlen(s)) == CF_OK;
 }
 
-static void expect_hex(struct run *r, const struct cf_json *c, const char *key,
-                       const uint8_t *got, size_t n)
+static void expect_hex(struct run *r, const struct cf_json *c, const char *key, const uint8_t *got,
+                       size_t n)
 {
     uint8_t want[MAX_BYTES];
 
@@ -70,8 +70,9 @@ static void expect_bool(struct run *r, const struct cf_json *c, const char *key,
 {
     const struct cf_json *v = cf_json_get(c, key);
 
-    expect(r, v && (v->type == CF_JSON_TRUE || v->type == CF_JSON_FALSE) &&
-                  cf_json_is_true(v) == got, key);
+    expect(r,
+           v && (v->type == CF_JSON_TRUE || v->type == CF_JSON_FALSE) && cf_json_is_true(v) == got,
+           key);
 }
 
 static bool get_u32(const struct cf_json *v, uint32_t *out)
@@ -213,10 +214,14 @@ static void run_mnemonic_valid(struct run *r, const struct cf_json *c)
     }
     expect(r, cf_keys_mnemonic_from_entropy(text, entropy, elen) == CF_OK && !strcmp(text, m),
            "mnemonic from entropy");
-    expect(r, cf_keys_mnemonic_to_entropy(back, &blen, m) == CF_OK && blen == elen &&
-                  !memcmp(back, entropy, elen), "entropy from mnemonic");
-    expect(r, cf_keys_mnemonic_to_entropy(back, &blen, s) == CF_OK && blen == elen &&
-                  !memcmp(back, entropy, elen), "entropy from mnemonic_short");
+    expect(r,
+           cf_keys_mnemonic_to_entropy(back, &blen, m) == CF_OK && blen == elen &&
+               !memcmp(back, entropy, elen),
+           "entropy from mnemonic");
+    expect(r,
+           cf_keys_mnemonic_to_entropy(back, &blen, s) == CF_OK && blen == elen &&
+               !memcmp(back, entropy, elen),
+           "entropy from mnemonic_short");
     expect(r, cf_keys_mnemonic_normalize(text, NULL, s) == CF_OK && !strcmp(text, m),
            "mnemonic_short rebuilt");
     expect(r, cf_keys_mnemonic_to_seed(seed, m) == CF_OK, "to_seed");
@@ -364,8 +369,7 @@ static void run_plot_signatures(struct run *r, const struct cf_json *c,
     expect_hex(r, t, "plot_sig", sum.bytes, 96);
     expect_bool(r, t, "verify", cf_bls_aug_verify(plot_pk_tap, msg, 32, &sum));
     sign3(&tp, &h, &f, &id);
-    expect_bool(r, t, "verify_without_taproot_share",
-                cf_bls_aug_verify(plot_pk_tap, msg, 32, &tp));
+    expect_bool(r, t, "verify_without_taproot_share", cf_bls_aug_verify(plot_pk_tap, msg, 32, &tp));
 }
 
 static void run_pool_partial(struct run *r, const struct cf_json *c,
@@ -430,8 +434,10 @@ static void run_plot_keys(struct run *r, const struct cf_json *c)
     expect_hex(r, c, "taproot_sk", tap.bytes, 32);
     pk = pk_of(&tap);
     expect_hex(r, c, "taproot_pk", pk.bytes, 48);
-    expect(r, get_hex(c, "taproot_seed", id, 32) && cf_keys_keygen(&chk, id, 32) == CF_OK &&
-                  !memcmp(chk.bytes, tap.bytes, 32), "taproot_seed");
+    expect(r,
+           get_hex(c, "taproot_seed", id, 32) && cf_keys_keygen(&chk, id, 32) == CF_OK &&
+               !memcmp(chk.bytes, tap.bytes, 32),
+           "taproot_seed");
     expect(r, cf_keys_plot_pk(&plot_pk, &local_pk, &farmer_pk, false) == CF_OK, "plot_pk");
     expect_hex(r, c, "plot_pk", plot_pk.bytes, 48);
     expect(r, cf_keys_plot_pk(&plot_pk_tap, &local_pk, &farmer_pk, true) == CF_OK, "plot_pk");
@@ -465,7 +471,6 @@ static void run_plot_keys(struct run *r, const struct cf_json *c)
     run_plot_signatures(r, c, &local, &farmer, &tap, &plot_pk, &plot_pk_tap, msg);
     run_pool_partial(r, c, &fm, msg);
 }
-
 
 /* ---- known_answers.json ---- */
 
@@ -555,10 +560,11 @@ static void known_chia_aug_aggregate(struct run *r, const struct cf_json *c)
     for (const struct cf_json *a = jp->child, *b = jm->child; a && b; a = a->next, b = b->next) {
         const char *hp = cf_json_string(a), *hm = cf_json_string(b);
 
-        expect(r, hp && hm && cf_hex_decode_exact(pks[n].bytes, 48, hp) == CF_OK &&
-                      cf_hex_decode(m[n], 64, &ml[n], hm, strlen(hm)) == CF_OK, "pk/msg");
-        cf_bls_aug_sign(&sigs[n], memcmp(pks[n].bytes, pk1.bytes, 48) ? &sk2 : &sk1, m[n],
-                        ml[n]);
+        expect(r,
+               hp && hm && cf_hex_decode_exact(pks[n].bytes, 48, hp) == CF_OK &&
+                   cf_hex_decode(m[n], 64, &ml[n], hm, strlen(hm)) == CF_OK,
+               "pk/msg");
+        cf_bls_aug_sign(&sigs[n], memcmp(pks[n].bytes, pk1.bytes, 48) ? &sk2 : &sk1, m[n], ml[n]);
         mp[n] = m[n];
         n++;
     }
@@ -605,8 +611,7 @@ static void known_py_ecc(struct run *r, const struct cf_json *c)
 {
     static const char *const schemes[3] = {"basic", "aug", "pop"};
     static const sign_fn sign[3] = {cf_bls_basic_sign, cf_bls_aug_sign, cf_bls_pop_sign};
-    static const verify_fn verify[3] = {cf_bls_basic_verify, cf_bls_aug_verify,
-                                        cf_bls_pop_verify};
+    static const verify_fn verify[3] = {cf_bls_basic_verify, cf_bls_aug_verify, cf_bls_pop_verify};
     struct cf_bls_sk sk1, sk2;
     struct cf_bls_pk pk1, pk2;
     struct cf_bls_sig s[2], agg;
@@ -625,8 +630,7 @@ static void known_py_ecc(struct run *r, const struct cf_json *c)
         sign[k](&s[1], &sk2, msg, ml);
         expect_hex(r, o, "sig1", s[0].bytes, 96);
         expect_hex(r, o, "sig2", s[1].bytes, 96);
-        expect(r, verify[k](&pk1, msg, ml, &s[0]) && verify[k](&pk2, msg, ml, &s[1]),
-               schemes[k]);
+        expect(r, verify[k](&pk1, msg, ml, &s[0]) && verify[k](&pk2, msg, ml, &s[1]), schemes[k]);
         cf_bls_aggregate(&agg, s, 2);
         expect_hex(r, o, "agg", agg.bytes, 96);
     }
@@ -649,10 +653,12 @@ static void known_mnemonic(struct run *r, const struct cf_json *c, const char *s
         return;
     }
     if (get_hex_var(c, "entropy", entropy, &elen) && elen <= 32) {
-        expect(r, cf_keys_mnemonic_from_entropy(text, entropy, elen) == CF_OK &&
-                      !strcmp(text, m), "mnemonic from entropy");
-        expect(r, cf_keys_mnemonic_to_entropy(back, &blen, m) == CF_OK && blen == elen &&
-                      !memcmp(back, entropy, elen), "entropy");
+        expect(r, cf_keys_mnemonic_from_entropy(text, entropy, elen) == CF_OK && !strcmp(text, m),
+               "mnemonic from entropy");
+        expect(r,
+               cf_keys_mnemonic_to_entropy(back, &blen, m) == CF_OK && blen == elen &&
+                   !memcmp(back, entropy, elen),
+               "entropy");
     }
     if (s)
         expect(r, cf_keys_mnemonic_normalize(text, NULL, s) == CF_OK && !strcmp(text, m),
@@ -694,8 +700,10 @@ static void run_known(struct run *r, const struct cf_json *c)
         expect_hex(r, c, "sk", master.bytes, 32);
     } else if (!strcmp(kind, "chia_bip39_eip2333")) {
         known_mnemonic(r, c, "master_sk", NULL, NULL, &master);
-        expect(r, get_u32(cf_json_get(c, "index"), &index) &&
-                      cf_keys_derive_child_sk(&child, &master, index) == CF_OK, "derive");
+        expect(r,
+               get_u32(cf_json_get(c, "index"), &index) &&
+                   cf_keys_derive_child_sk(&child, &master, index) == CF_OK,
+               "derive");
         expect_hex(r, c, "child_sk", child.bytes, 32);
     } else if (!strcmp(kind, "chia_bip39")) {
         known_mnemonic(r, c, "master_sk_computed", "master_pk_computed", "fingerprint_computed",
@@ -799,8 +807,10 @@ static void pos_plot(struct run *r, const struct cf_json *p)
     expect(r, mlen == (contract ? 112u : 128u), "memo length");
     expect_hex(r, p, "memo", memo_bytes, mlen);
     /* The harvester's way: from the memo bytes alone. */
-    expect(r, cf_keys_memo_parse(&memo, memo_bytes, mlen) == CF_OK &&
-                  cf_keys_plot_from_memo(&plot, &memo) == CF_OK, "plot_from_memo");
+    expect(r,
+           cf_keys_memo_parse(&memo, memo_bytes, mlen) == CF_OK &&
+               cf_keys_plot_from_memo(&plot, &memo) == CF_OK,
+           "plot_from_memo");
     expect_hex(r, p, "plot_id", plot.plot_id, 32);
     expect_hex(r, p, "plot_public_key", plot.plot_pk.bytes, 48);
     expect_hex(r, p, "local_sk", plot.local_sk.bytes, 32);

@@ -114,7 +114,8 @@ static enum cf_err parse_words(uint32_t idx[CF_KEYS_MAX_WORDS], size_t *n, const
         if (!found)
             return cf_err_set(CF_ERR_BAD_MNEMONIC,
                               "word %zu is not in the BIP39 English list (words are matched by "
-                              "their first 4 lowercase letters)", count);
+                              "their first 4 lowercase letters)",
+                              count);
     }
     if (count != 12 && count != 15 && count != 18 && count != 21 && count != 24)
         return cf_err_set(CF_ERR_BAD_MNEMONIC, "%zu words (12, 15, 18, 21 or 24 expected)", count);

@@ -118,8 +118,7 @@ enum cf_err cf_keys_pool_sk(struct cf_bls_sk *out, const struct cf_bls_sk *maste
     return chia_path(out, master, 1, 0);
 }
 
-enum cf_err cf_keys_wallet_sk(struct cf_bls_sk *out, const struct cf_bls_sk *master,
-                              uint32_t index)
+enum cf_err cf_keys_wallet_sk(struct cf_bls_sk *out, const struct cf_bls_sk *master, uint32_t index)
 {
     return chia_path(out, master, 2, index);
 }

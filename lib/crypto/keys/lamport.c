@@ -3,9 +3,9 @@
  *
  *   for ikm in (sk_be32, NOT sk_be32):
  *       prk   = HMAC-SHA256(key = index_be32, ikm)                 (HKDF-Extract; no 0x00 appended)
- *       T(i)  = HMAC-SHA256(prk, T(i-1) || i), i = 1..255          (HKDF-Expand, info "", 8160 bytes)
- *       chunk hashes: SHA-256(T(i)), i = 1..255
- *   lamport_pk = SHA-256(all 510 chunk hashes, first half first)
+ *       T(i)  = HMAC-SHA256(prk, T(i-1) || i), i = 1..255          (HKDF-Expand, info "", 8160
+ * bytes) chunk hashes: SHA-256(T(i)), i = 1..255 lamport_pk = SHA-256(all 510 chunk hashes, first
+ * half first)
  *
  * That is about 1800 SHA-256 blocks per step, 1530 of them in separate short messages. Going
  * through the one-shot shims of hash.h, OpenSSL 3 looks the digest up (under a lock) for every
