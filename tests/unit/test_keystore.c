@@ -149,10 +149,13 @@ int main(void)
 {
     char cmd[300];
     int rc;
+    const char *tmp = getenv("TMPDIR");
 
-    snprintf(root, sizeof root, "/tmp/cfarm-test-keystore-XXXXXX");
-    if (mkdtemp(root) == NULL)
+    snprintf(root, sizeof root, "%s/cfarm-test-keystore-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+    if (strlen(root) + sizeof "/sub/root" > sizeof root || mkdtemp(root) == NULL) {
+        fprintf(stderr, "test_keystore: cannot make a scratch directory under %s\n", root);
         return 1;
+    }
     strcat(root, "/sub/root"); /* parents are created too */
     test_add_show_delete();
     test_bad_files();
