@@ -5,4 +5,6 @@
 int cmd_version(int argc, char **argv);
 int cmd_msg(int argc, char **argv);
 
+int cmd_keys(int argc, char **argv);
+
 #endif
