@@ -129,12 +129,18 @@ static enum cf_err locked_edit(const char *root, const char *dir, const char *ab
 {
     char *path = config_path(root);
     struct cf_config *doc = NULL;
-    enum cf_err err;
+    enum cf_err err = CF_OK;
     int lock = -1;
 
     if (path == NULL)
         return CF_ERR_NOMEM;
-    err = cf_config_lock(path, &lock);
+    /* No config: say so (and do not leave a lock file in a directory that is not a root). */
+    if (access(path, F_OK) != 0 && (err = cf_config_load_root(root, &doc)) == CF_OK) {
+        cf_config_free(doc); /* it appeared meanwhile: read it again under the lock */
+        doc = NULL;
+    }
+    if (err == CF_OK)
+        err = cf_config_lock(path, &lock);
     if (err == CF_OK)
         err = cf_config_load_root(root, &doc);
     if (err == CF_OK)

@@ -87,6 +87,20 @@ static size_t byte_end(const struct cf_config *doc, const struct cf_config_node 
     return b;
 }
 
+/* b, or the end of a "  # comment" that follows b on its line. */
+static size_t past_comment(const struct cf_config *doc, size_t b)
+{
+    size_t i = b;
+
+    while (i < doc->len && (doc->text[i] == ' ' || doc->text[i] == '\t'))
+        i++;
+    if (i >= doc->len || doc->text[i] != '#' || i == b)
+        return b;
+    while (i < doc->len && doc->text[i] != '\n' && doc->text[i] != '\r')
+        i++;
+    return i;
+}
+
 /* Only blanks, line breaks and comments between a and b. */
 static bool only_blank(const char *s, size_t a, size_t b)
 {
@@ -124,6 +138,9 @@ static enum cf_err plan_replace(struct cf_config *doc, struct cf_config_node *ma
             return cf_err_set(CF_ERR_UNSUPPORTED, "%s: value written in a form cfarm cannot "
                               "edit in place", path);
         p->end = byte_end(doc, v);
+        /* A block list's items carry their comments along (the last one's is in range). */
+        if (v->type == YN_SEQ && !v->flow)
+            p->end = past_comment(doc, p->end);
     }
     p->anchor = v->anchor;
     p->src_flow = v->type == YN_SEQ && v->flow;
@@ -350,7 +367,7 @@ static enum cf_err put_item(struct cf_buf *b, const struct cf_config *doc,
         size_t s = cf_yaml_byte(doc, it->start), e = byte_end(doc, it);
 
         if (e > s && !memchr(doc->text + s, '\n', e - s))
-            return cf_buf_append(b, doc->text + s, e - s);
+            return cf_buf_append(b, doc->text + s, (flow ? e : past_comment(doc, e)) - s);
     }
     if (it->type == YN_ALIAS)
         return cf_buf_printf(b, "*%s", it->text);

@@ -430,6 +430,12 @@ static void test_edit_shapes(void)
     edit_case("harvester: {x: 1}\n", "/a", -1, "harvester: {plot_directories: [\"/a\"], x: 1}\n",
               "/a");
     edit_case("harvester: {}\n", "/a", -1, "harvester: {plot_directories: [\"/a\"]}\n", "/a");
+    edit_case("harvester:\n  plot_directories:\n    - /a # one\n    - /b   # two\n  x: 1 # x\n",
+              "/c", -1,
+              "harvester:\n  plot_directories:\n    - /a # one\n    - /b   # two\n"
+              "    - \"/c\"\n  x: 1 # x\n", "/a|/b|/c");
+    edit_case("harvester:\n  plot_directories:\n    - /a # one\n    - /b # two\n", NULL, 1,
+              "harvester:\n  plot_directories:\n    - /a # one\n", "/a");
     edit_case("harvester:\n  plot_directories: [/a, '/b']\n", "/c", -1,
               "harvester:\n  plot_directories: [/a, '/b', \"/c\"]\n", "/a|/b|/c");
     edit_case("d: &d [/a]\nharvester:\n  plot_directories: *d\n", "/b", -1,
