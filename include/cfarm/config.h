@@ -81,7 +81,8 @@ void cf_config_free(struct cf_config *doc);
  * The node at a dotted path ("harvester.plots_refresh_parameter.batch_size"; a numeric segment
  * indexes a sequence: "harvester.farmer_peers.0.host"), from `from` or the root when NULL.
  * Aliases and merge keys are followed; the result is never an alias. NULL when absent (or when
- * a look-up exceeds CF_CONFIG_MAX_VISITS).
+ * a look-up exceeds CF_CONFIG_MAX_VISITS). doc may be NULL when from is given. The empty path
+ * is `from` (or the root) itself.
  */
 const struct cf_config_node *cf_config_find(const struct cf_config *doc,
                                             const struct cf_config_node *from, const char *path);

@@ -595,7 +595,7 @@ const struct cf_config_node *cf_config_find(const struct cf_config *doc,
 {
     const struct cf_config_node *n = NULL;
 
-    if (doc == NULL || path == NULL)
+    if ((doc == NULL && from == NULL) || path == NULL)
         return NULL;
     return cf_yaml_find(doc, from, path, &n) == CF_OK ? n : NULL;
 }

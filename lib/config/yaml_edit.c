@@ -350,11 +350,15 @@ static enum cf_err put_quoted(struct cf_buf *b, const char *s, size_t len)
     return err ? err : cf_buf_putc(b, '"');
 }
 
-/* A plain scalar that reads back the same in block and flow context. */
+/* A plain scalar that reads back the same, as the same type, in block and flow context. */
 static bool plain_safe(const struct cf_config_node *it)
 {
-    return it->len > 0 && strcspn(it->text, ",[]{}#:\"'\n\\!&*?|>%@`-") > 0 &&
-           strcspn(it->text, ",[]{}#:\"'\n") == it->len && it->text[it->len - 1] != ' ';
+    const char *t = it->text;
+
+    if (it->len == 0 || strlen(t) != it->len || strchr("!&*?|>%@`\"'#,[]{} \t", t[0]) ||
+        (t[0] == '-' && (it->len == 1 || t[1] == ' ')))
+        return false;
+    return strcspn(t, ",[]{}#:\"'\n\t") == it->len && t[it->len - 1] != ' ';
 }
 
 /* One item: its own source text when it sat on one line in the same context, else rendered. */
@@ -365,8 +369,12 @@ static enum cf_err put_item(struct cf_buf *b, const struct cf_config *doc,
 
     if (it->start != YN_NO_POS && it->type != YN_ALIAS && flow == src_flow) {
         size_t s = cf_yaml_byte(doc, it->start), e = byte_end(doc, it);
+        /* A collection is copied only when bracketed: `[a: ]` holds an implicit mapping
+         * whose text cannot be moved. */
+        bool whole = it->type == YN_SCALAR ||
+                     (it->flow && e > s && (doc->text[e - 1] == ']' || doc->text[e - 1] == '}'));
 
-        if (e > s && !memchr(doc->text + s, '\n', e - s))
+        if (whole && e > s && !memchr(doc->text + s, '\n', e - s))
             return cf_buf_append(b, doc->text + s, (flow ? e : past_comment(doc, e)) - s);
     }
     if (it->type == YN_ALIAS)
@@ -378,7 +386,9 @@ static enum cf_err put_item(struct cf_buf *b, const struct cf_config *doc,
         err = cf_buf_printf(b, "&%s ", it->anchor);
     if (err == CF_OK && it->tag)
         err = cf_buf_printf(b, "!<%s> ", it->tag);
-    if (err == CF_OK && it->plain && plain_safe(it))
+    if (err == CF_OK && it->plain && it->len == 0)
+        err = cf_buf_putc(b, '~'); /* an empty plain item is null; "" would be a string */
+    else if (err == CF_OK && it->plain && plain_safe(it))
         err = cf_buf_append(b, it->text, it->len); /* keeps its YAML type (bool, int...) */
     else if (err == CF_OK)
         err = put_quoted(b, it->text, it->len);
