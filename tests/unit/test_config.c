@@ -450,6 +450,19 @@ static void test_edit_shapes(void)
               "/\xC3\xA9\x01", -1,
               "\xEF\xBB\xBFharvester:\n  \xC3\xA9: 1\n  plot_directories:\n"
               "    - \"/\xC3\xA9\\x01\" # \xC3\xA9\n", "/\xC3\xA9\x01");
+    /* Found by fuzzing: an empty item stays null; an implicit flow pair cannot be moved. */
+    edit_case("harvester:\n  plot_directories:\n  - /a\n  -\n  - yes\n", NULL, 0,
+              "harvester:\n  plot_directories:\n  - ~\n  - yes\n", "~|yes");
+    {
+        const char *t = "harvester:\n  plot_directories: [/a, b:\n  , c]\n";
+        char *out = NULL;
+
+        CHECK(cf_config_parse(t, strlen(t), &doc) == CF_OK);
+        CHECK(doc && cf_config_seq_append_str(doc, "harvester.plot_directories", "/d") == CF_OK);
+        CHECK(doc && cf_config_render(doc, &out, NULL) == CF_ERR_UNSUPPORTED && out == NULL);
+        cf_config_free(doc);
+        doc = NULL;
+    }
     /* Editing through an alias would change the shared anchor: refused. */
     CHECK(cf_config_parse(aliased, strlen(aliased), &doc) == CF_OK);
     if (doc) {
