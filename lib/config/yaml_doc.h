@@ -36,7 +36,8 @@ struct cf_config_node {
 struct yn_patch {
     struct cf_config_node *map;
     size_t entry;
-    size_t start, end;       /* character range replaced in the source */
+    size_t start, end;       /* byte range replaced in the source */
+    size_t lead_end;         /* [start, lead_end): a comment after the key, kept */
     bool insert;             /* a new entry: key text is rendered too */
     bool block;              /* render the sequence in block style */
     size_t indent;           /* block style: column of "- " */

@@ -130,7 +130,8 @@ static enum cf_err plan_replace(struct cf_config *doc, struct cf_config_node *ma
         return cf_err_set(CF_ERR_UNSUPPORTED, "%s: key written in a form cfarm cannot edit in "
                           "place", path);
     p->start = colon + 1;
-    p->end = p->start;
+    p->lead_end = past_comment(doc, p->start);
+    p->end = p->lead_end;
     if (!(v->type == YN_SCALAR && v->len == 0 && v->plain && !v->anchor)) {
         size_t vs = cf_yaml_byte(doc, v->start);
 
@@ -162,7 +163,7 @@ static enum cf_err plan_insert(struct cf_config *doc, struct cf_config_node *map
 
         if (!map->flow || b == 0 || doc->text[b - 1] != '}')
             goto unsupported;
-        p->start = p->end = b - 1;
+        p->start = p->end = p->lead_end = b - 1;
         return CF_OK;
     }
     {
@@ -175,7 +176,7 @@ static enum cf_err plan_insert(struct cf_config *doc, struct cf_config_node *map
             line--;
         if (!map->flow && strspn(doc->text + line, " -") < b - line)
             goto unsupported;
-        p->start = p->end = b;
+        p->start = p->end = p->lead_end = b;
         p->indent = fk->col + 2;
         if (map->flow)
             snprintf(p->suffix, sizeof p->suffix, ", ");
@@ -413,6 +414,9 @@ static enum cf_err put_patch(struct cf_buf *b, const struct cf_config *doc,
     }
     if (err == CF_OK && p->anchor)
         err = cf_buf_printf(b, " &%s", p->anchor);
+    /* The comment after the key stays on the key's line: before block items, after [..]. */
+    if (err == CF_OK && block)
+        err = cf_buf_append(b, doc->text + p->start, p->lead_end - p->start);
     if (err == CF_OK && !block)
         err = cf_buf_append(b, " [", 2);
     for (size_t i = 0; err == CF_OK && i < seq->n; i++) {
@@ -425,6 +429,8 @@ static enum cf_err put_patch(struct cf_buf *b, const struct cf_config *doc,
     }
     if (err == CF_OK && !block)
         err = cf_buf_putc(b, ']');
+    if (err == CF_OK && !block)
+        err = cf_buf_append(b, doc->text + p->start, p->lead_end - p->start);
     if (err == CF_OK && p->insert)
         err = cf_buf_printf(b, "%s", p->suffix);
     return err;

@@ -425,6 +425,10 @@ static void test_edit_shapes(void)
               "harvester:\n  plot_directories:\n    - \"/a\"\n  x: 1\n", "/a");
     edit_case("harvester:\n  plot_directories: ~ # none yet\n", "/a", -1,
               "harvester:\n  plot_directories:\n    - \"/a\" # none yet\n", "/a");
+    edit_case("harvester:\n  plot_directories: # mine\n    - /a # one\n", NULL, 0,
+              "harvester:\n  plot_directories: [] # mine\n", "");
+    edit_case("harvester:\n  plot_directories: &d   # mine\n  x: *d\n", "/a", -1,
+              "harvester:\n  plot_directories: &d\n    - \"/a\"   # mine\n  x: *d\n", "/a");
     edit_case("harvester:\n  x: 1\n", "/a", -1,
               "harvester:\n  plot_directories:\n    - \"/a\"\n  x: 1\n", "/a");
     edit_case("harvester: {x: 1}\n", "/a", -1, "harvester: {plot_directories: [\"/a\"], x: 1}\n",
