@@ -130,7 +130,8 @@ static enum cf_err plan_replace(struct cf_config *doc, struct cf_config_node *ma
         return cf_err_set(CF_ERR_UNSUPPORTED, "%s: key written in a form cfarm cannot edit in "
                           "place", path);
     p->start = colon + 1;
-    p->lead_end = past_comment(doc, p->start);
+    /* In a flow mapping `{k: # c\n [..]}` the comment cannot stay: what follows would join it. */
+    p->lead_end = map->flow ? p->start : past_comment(doc, p->start);
     p->end = p->lead_end;
     if (!(v->type == YN_SCALAR && v->len == 0 && v->plain && !v->anchor)) {
         size_t vs = cf_yaml_byte(doc, v->start);
