@@ -43,7 +43,8 @@ struct yn_patch {
     size_t indent;           /* block style: column of "- " */
     bool src_flow;           /* the old value was a flow list: its items' text is flow */
     const char *anchor;      /* anchor kept from the old value, or NULL */
-    char suffix[80];         /* insert: text after the entry ("\n" + indent, ", " or "") */
+    enum { YN_SUFFIX_NONE, YN_SUFFIX_COMMA, YN_SUFFIX_LINE } suffix; /* insert: after entry */
+    size_t suffix_col;       /* YN_SUFFIX_LINE: the next key's column */
 };
 
 struct cf_config {

@@ -179,10 +179,8 @@ static enum cf_err plan_insert(struct cf_config *doc, struct cf_config_node *map
             goto unsupported;
         p->start = p->end = p->lead_end = b;
         p->indent = fk->col + 2;
-        if (map->flow)
-            snprintf(p->suffix, sizeof p->suffix, ", ");
-        else
-            snprintf(p->suffix, sizeof p->suffix, "\n%*s", (int)(fk->col % 64), "");
+        p->suffix = map->flow ? YN_SUFFIX_COMMA : YN_SUFFIX_LINE;
+        p->suffix_col = fk->col;
     }
     return CF_OK;
 unsupported:
@@ -433,7 +431,9 @@ static enum cf_err put_patch(struct cf_buf *b, const struct cf_config *doc,
     if (err == CF_OK && !block)
         err = cf_buf_append(b, doc->text + p->start, p->lead_end - p->start);
     if (err == CF_OK && p->insert)
-        err = cf_buf_printf(b, "%s", p->suffix);
+        err = p->suffix == YN_SUFFIX_COMMA ? cf_buf_append(b, ", ", 2)
+            : p->suffix == YN_SUFFIX_LINE  ? cf_buf_printf(b, "\n%*s", (int)p->suffix_col, "")
+                                           : CF_OK;
     return err;
 }
 

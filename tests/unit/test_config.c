@@ -431,6 +431,16 @@ static void test_edit_shapes(void)
               "harvester:\n  plot_directories: &d\n    - \"/a\"   # mine\n  x: *d\n", "/a");
     edit_case("harvester:\n  x: 1\n", "/a", -1,
               "harvester:\n  plot_directories:\n    - \"/a\"\n  x: 1\n", "/a");
+    {
+        char in[256], out[512];
+        const char *sp = "                                                                "
+                         "                          "; /* 90 spaces */
+
+        snprintf(in, sizeof in, "harvester:\n%sx: 1\n", sp);
+        snprintf(out, sizeof out, "harvester:\n%splot_directories:\n%s  - \"/a\"\n%sx: 1\n",
+                 sp, sp, sp);
+        edit_case(in, "/a", -1, out, "/a");
+    }
     edit_case("harvester: {x: 1}\n", "/a", -1, "harvester: {plot_directories: [\"/a\"], x: 1}\n",
               "/a");
     edit_case("harvester: {plot_directories: # c\n   [/a], x: 1}\n", "/b", -1,
