@@ -133,6 +133,16 @@ enum cf_err cf_config_node_u64(const struct cf_config_node *node, const char *wh
 enum cf_err cf_config_seq_append_str(struct cf_config *doc, const char *path, const char *value);
 enum cf_err cf_config_seq_remove(struct cf_config *doc, const char *path, size_t index);
 
+/*
+ * Set the value at path to a scalar: _str writes the string double-quoted (it reads back as
+ * exactly that string); _plain writes it unquoted, for numbers and booleans ("8447", "true"),
+ * and refuses text that would not read back as itself (CF_ERR_INVAL). Same path rules as
+ * above; the key is added when absent; an anchor on the old value is kept. The new value
+ * replaces any other value, a list or mapping included.
+ */
+enum cf_err cf_config_set_str(struct cf_config *doc, const char *path, const char *value);
+enum cf_err cf_config_set_plain(struct cf_config *doc, const char *path, const char *value);
+
 /* The document's text with every edit applied (heap, NUL-terminated; caller frees). */
 enum cf_err cf_config_render(const struct cf_config *doc, char **text, size_t *len);
 

@@ -45,6 +45,8 @@ static bool valid_utf8(const unsigned char *s)
     return true;
 }
 
+static bool plain_safe(const struct cf_config_node *it);
+
 /* ---- Finding the entry to edit ------------------------------------------------------------ */
 
 /* The mapping holding path's last key, reached without passing through an alias or merge. */
@@ -235,62 +237,134 @@ static enum cf_err fresh_seq(struct cf_config *doc, const struct cf_config_node 
     return CF_OK;
 }
 
-/* The sequence at path, made editable: an existing patch's, or a new one with its patch. */
-static enum cf_err editable_seq(struct cf_config *doc, const char *path,
-                                struct cf_config_node **out)
+/* An edit under way: the entry it targets and, until committed, its planned patch. */
+struct edit {
+    struct cf_config_node *map;
+    const char *last;     /* the key (path's last segment) */
+    size_t entry;
+    bool exists;          /* the key is in the map (else it is inserted) */
+    bool patched;         /* an earlier edit already patched this entry */
+    struct yn_patch p;
+};
+
+static enum cf_err edit_begin(struct cf_config *doc, const char *path, struct edit *ed)
 {
-    struct cf_config_node *map = NULL, *seq = NULL, *key = NULL;
-    struct yn_patch p = {0}, *np;
-    const char *last = NULL;
-    size_t e;
     enum cf_err err;
 
+    memset(ed, 0, sizeof *ed);
     cf_err_clear();
-    err = edit_parent(doc, path, &map, &last);
+    err = edit_parent(doc, path, &ed->map, &ed->last);
     if (err)
         return err;
-    if (cf_yaml_map_entry(map, last, strlen(last), &e)) {
-        for (size_t i = 0; i < doc->n_patches; i++)
-            if (doc->patches[i].map == map && doc->patches[i].entry == e) {
-                *out = map->kids[2 * e + 1];
-                return CF_OK;
-            }
-        err = plan_replace(doc, map, e, path, &p);
-        if (err == CF_OK)
-            err = fresh_seq(doc, map->kids[2 * e + 1], path, &seq);
-    } else {
-        err = plan_insert(doc, map, path, &p);
-        if (err == CF_OK && (key = new_scalar(doc, last, strlen(last))) == NULL)
-            err = CF_ERR_NOMEM;
-        if (err == CF_OK)
-            err = fresh_seq(doc, NULL, path, &seq);
-        e = map->n;
+    ed->exists = cf_yaml_map_entry(ed->map, ed->last, strlen(ed->last), &ed->entry);
+    if (!ed->exists)
+        return plan_insert(doc, ed->map, path, &ed->p);
+    for (size_t i = 0; i < doc->n_patches; i++)
+        if (doc->patches[i].map == ed->map && doc->patches[i].entry == ed->entry) {
+            ed->patched = true;
+            return CF_OK;
+        }
+    return plan_replace(doc, ed->map, ed->entry, path, &ed->p);
+}
+
+static struct cf_config_node *edit_old(const struct edit *ed)
+{
+    return ed->exists ? ed->map->kids[2 * ed->entry + 1] : NULL;
+}
+
+/* Install value as the entry's new value and record the patch. */
+static enum cf_err edit_commit(struct cf_config *doc, struct edit *ed,
+                               struct cf_config_node *value)
+{
+    struct yn_patch *np;
+    struct cf_config_node *key;
+    size_t n = ed->map->n;
+    enum cf_err err;
+
+    if (ed->exists) {
+        ed->map->kids[2 * ed->entry + 1] = value;
+        if (ed->patched)
+            return CF_OK;
     }
-    if (err)
-        return err;
     np = realloc(doc->patches, (doc->n_patches + 1) * sizeof *np);
     if (np == NULL)
         return CF_ERR_NOMEM;
     doc->patches = np;
-    if (key) {
-        /* Entries are stored flat: make room for two more kids, then count one entry. */
-        size_t n = map->n;
-
-        map->n = 2 * n;
-        err = cf_yaml_add_kid(map, key);
+    if (!ed->exists) {
+        key = new_scalar(doc, ed->last, strlen(ed->last));
+        if (key == NULL)
+            return CF_ERR_NOMEM;
+        /* Entries are stored flat: count kids while adding two, then count one entry. */
+        ed->map->n = 2 * n;
+        err = cf_yaml_add_kid(ed->map, key);
         if (err == CF_OK)
-            err = cf_yaml_add_kid(map, seq);
-        map->n = err == CF_OK ? n + 1 : n;
+            err = cf_yaml_add_kid(ed->map, value);
+        ed->map->n = err == CF_OK ? n + 1 : n;
         if (err)
             return err;
-    } else {
-        map->kids[2 * e + 1] = seq;
+        ed->entry = n;
     }
-    p.map = map;
-    p.entry = e;
-    doc->patches[doc->n_patches++] = p;
-    *out = seq;
+    ed->p.map = ed->map;
+    ed->p.entry = ed->entry;
+    doc->patches[doc->n_patches++] = ed->p;
     return CF_OK;
+}
+
+/* The sequence at path, made editable: one an earlier edit made, or a fresh one. */
+static enum cf_err editable_seq(struct cf_config *doc, const char *path,
+                                struct cf_config_node **out)
+{
+    struct cf_config_node *old, *seq = NULL;
+    struct edit ed;
+    enum cf_err err = edit_begin(doc, path, &ed);
+
+    if (err)
+        return err;
+    old = edit_old(&ed);
+    if (ed.patched && old->type == YN_SEQ) {
+        *out = old;
+        return CF_OK;
+    }
+    err = fresh_seq(doc, old, path, &seq);
+    if (err == CF_OK)
+        err = edit_commit(doc, &ed, seq);
+    if (err == CF_OK)
+        *out = seq;
+    return err;
+}
+
+static enum cf_err set_scalar(struct cf_config *doc, const char *path, const char *value,
+                              bool plain)
+{
+    struct cf_config_node *n;
+    struct edit ed;
+    enum cf_err err;
+
+    if (doc == NULL || path == NULL || value == NULL)
+        return CF_ERR_INVAL;
+    if (!valid_utf8((const unsigned char *)value))
+        return cf_err_set(CF_ERR_BAD_UTF8, "%s: value is not UTF-8", path);
+    err = edit_begin(doc, path, &ed);
+    if (err)
+        return err;
+    n = new_scalar(doc, value, strlen(value));
+    if (n == NULL)
+        return CF_ERR_NOMEM;
+    n->plain = plain;
+    if (plain && !plain_safe(n))
+        return cf_err_set(CF_ERR_INVAL, "%s: '%.40s' cannot be written as a plain scalar",
+                          path, value);
+    return edit_commit(doc, &ed, n);
+}
+
+enum cf_err cf_config_set_str(struct cf_config *doc, const char *path, const char *value)
+{
+    return set_scalar(doc, path, value, false);
+}
+
+enum cf_err cf_config_set_plain(struct cf_config *doc, const char *path, const char *value)
+{
+    return set_scalar(doc, path, value, true);
 }
 
 enum cf_err cf_config_seq_append_str(struct cf_config *doc, const char *path, const char *value)
@@ -400,7 +474,8 @@ static enum cf_err put_patch(struct cf_buf *b, const struct cf_config *doc,
 {
     const struct cf_config_node *key = p->map->kids[2 * p->entry];
     const struct cf_config_node *seq = p->map->kids[2 * p->entry + 1];
-    bool block = p->block && seq->n > 0;
+    bool scalar = seq->type == YN_SCALAR;
+    bool block = p->block && !scalar && seq->n > 0;
     enum cf_err err = CF_OK;
 
     if (p->insert) {
@@ -416,9 +491,15 @@ static enum cf_err put_patch(struct cf_buf *b, const struct cf_config *doc,
     /* The comment after the key stays on the key's line: before block items, after [..]. */
     if (err == CF_OK && block)
         err = cf_buf_append(b, doc->text + p->start, p->lead_end - p->start);
-    if (err == CF_OK && !block)
+    if (err == CF_OK && scalar) {
+        err = cf_buf_putc(b, ' ');
+        if (err == CF_OK)
+            err = seq->plain ? cf_buf_append(b, seq->text, seq->len)
+                             : put_quoted(b, seq->text, seq->len);
+    }
+    if (err == CF_OK && !block && !scalar)
         err = cf_buf_append(b, " [", 2);
-    for (size_t i = 0; err == CF_OK && i < seq->n; i++) {
+    for (size_t i = 0; err == CF_OK && !scalar && i < seq->n; i++) {
         if (block)
             err = cf_buf_printf(b, "\n%*s- ", (int)p->indent, "");
         else if (i > 0)
@@ -426,7 +507,7 @@ static enum cf_err put_patch(struct cf_buf *b, const struct cf_config *doc,
         if (err == CF_OK)
             err = put_item(b, doc, seq->kids[i], !block, p->src_flow);
     }
-    if (err == CF_OK && !block)
+    if (err == CF_OK && !block && !scalar)
         err = cf_buf_putc(b, ']');
     if (err == CF_OK && !block)
         err = cf_buf_append(b, doc->text + p->start, p->lead_end - p->start);

@@ -491,6 +491,65 @@ static void test_edit_shapes(void)
     cf_config_free(doc);
 }
 
+/* Set a scalar at path in `in`; expect `out` and the value read back. */
+static void set_case(const char *in, const char *path, const char *value, bool plain,
+                     const char *out)
+{
+    struct cf_config *doc = NULL, *again = NULL;
+    char *text = NULL;
+    size_t len;
+
+    CHECK(cf_config_parse(in, strlen(in), &doc) == CF_OK);
+    if (doc == NULL)
+        return;
+    CHECK((plain ? cf_config_set_plain(doc, path, value) : cf_config_set_str(doc, path, value)) ==
+          CF_OK);
+    CHECK_STR(str_at(doc, path), value);
+    CHECK(cf_config_render(doc, &text, &len) == CF_OK);
+    if (text && strcmp(text, out) != 0) {
+        fprintf(stderr, "  rendered:\n%s\n  expected:\n%s\n", text, out);
+        CHECK(false);
+    }
+    CHECK(text && cf_config_parse(text, len, &again) == CF_OK);
+    if (again) {
+        CHECK_STR(str_at(again, path), value);
+        CHECK(cf_config_node_is_plain(cf_config_find(again, NULL, path)) == plain);
+    }
+    free(text);
+    cf_config_free(doc);
+    cf_config_free(again);
+}
+
+static void test_set_scalar(void)
+{
+    struct cf_config *doc = NULL;
+    const char *t = "farmer:\n  port: 8447 # harvesters\n  logging: *l\n";
+
+    set_case("farmer:\n  port: 8447 # harvesters\n", "farmer.port", "9447", true,
+             "farmer:\n  port: 9447 # harvesters\n");
+    set_case("farmer:\n  port: 8447\n", "farmer.xch_target_address", "xch1abc", false,
+             "farmer:\n  xch_target_address: \"xch1abc\"\n  port: 8447\n");
+    set_case("a: &a 1\nfarmer: {x: *a, y: [1, 2]}\n", "farmer.y", "no", true,
+             "a: &a 1\nfarmer: {x: *a, y: no}\n");
+    set_case("farmer:\n  ssl:\n    a: 1\n    b: 2\n  z: 3\n", "farmer.ssl", "x\"y", false,
+             "farmer:\n  ssl: \"x\\\"y\"\n  z: 3\n");
+    set_case("farmer:\n  v: &k 1\n  w: *k\n", "farmer.v", "2", true,
+             "farmer:\n  v: &k 2\n  w: *k\n");
+    /* A scalar then a list on the same key, and refusals. */
+    CHECK(cf_config_parse(t, strlen(t) - 14, &doc) == CF_OK);
+    if (doc == NULL)
+        return;
+    CHECK(cf_config_set_plain(doc, "farmer.port", "a: b") == CF_ERR_INVAL);
+    CHECK(cf_config_set_plain(doc, "farmer.port", "") == CF_ERR_INVAL);
+    CHECK(cf_config_set_str(doc, "farmer.port", "\xC3") == CF_ERR_BAD_UTF8);
+    CHECK(cf_config_set_str(doc, "farmer.port", "x") == CF_OK);
+    CHECK(cf_config_seq_append_str(doc, "farmer.port", "y") == CF_ERR_CONFIG);
+    CHECK(cf_config_set_plain(doc, "farmer.port", "~") == CF_OK);
+    CHECK(cf_config_seq_append_str(doc, "farmer.port", "y") == CF_OK);
+    CHECK_STR(list_at(doc, "farmer.port"), "y");
+    cf_config_free(doc);
+}
+
 static void test_default(void)
 {
     const char *text = cf_config_default_text();
@@ -737,6 +796,7 @@ int main(void)
     test_missing_file();
     test_edit_roundtrip();
     test_edit_shapes();
+    test_set_scalar();
     test_default();
     test_plot_dirs();
     test_hostile();
