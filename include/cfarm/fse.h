@@ -95,6 +95,9 @@ enum cf_err cf_fse_dec_init(struct cf_fse_dec *d, const struct cf_fse_table *t,
  */
 enum cf_err cf_fse_dec_next(struct cf_fse_dec *d, uint8_t *sym);
 
+/* The next n symbols into dst, as n calls of cf_fse_dec_next() would give, faster. */
+enum cf_err cf_fse_dec_take(struct cf_fse_dec *d, uint8_t *dst, size_t n);
+
 /*
  * Whole-buffer decode as FSE_decompress_usingDTable: dst receives max symbols (zeros after the
  * stream's end), *decoded the count the stream held.

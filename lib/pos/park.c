@@ -18,6 +18,8 @@
 #include "pos/park.h"
 #include "pos/plot_internal.h"
 
+#define C3_CHUNK 256
+
 static uint64_t sum_stubs(const uint8_t *stubs, size_t len, unsigned stub_bits, unsigned n)
 {
     uint64_t sum = 0, bit = 0;
@@ -42,6 +44,7 @@ enum cf_err cf_park_line_point(unsigned k, unsigned table, const uint8_t *park, 
     unsigned stub_bits = k - CF_PLOT_STUB_MINUS_BITS;
     const struct cf_fse_table *t = cf_fse_pos_table(table);
     struct cf_fse_dec dec;
+    uint8_t deltas[CF_PLOT_ENTRIES_PER_PARK];
     uint64_t sum_deltas = 0;
     unsigned n = index < CF_PLOT_ENTRIES_PER_PARK - 1 ? index : CF_PLOT_ENTRIES_PER_PARK - 1;
     unsigned size;
@@ -58,11 +61,10 @@ enum cf_err cf_park_line_point(unsigned k, unsigned table, const uint8_t *park, 
     if (len < off + 2 + size)
         return cf_err_set(CF_ERR_PLOT_CORRUPT, "park deltas run past the park");
     err = cf_fse_dec_init(&dec, t, park + off + 2, size, CF_PLOT_ENTRIES_PER_PARK - 1);
-    for (unsigned i = 0; !err && i < n; i++) {
-        uint8_t d;
-        err = cf_fse_dec_next(&dec, &d);
-        sum_deltas += d;
-    }
+    if (!err)
+        err = cf_fse_dec_take(&dec, deltas, n);
+    for (unsigned i = 0; !err && i < n; i++)
+        sum_deltas += deltas[i];
     if (err)
         return err;
     *line_point = cf_bits_get128(park, len, 0, 2 * k) +
@@ -80,6 +82,7 @@ enum cf_err cf_park_c3_positions(unsigned k, const uint8_t *mask, size_t len, un
     int64_t end = (int64_t)((uint64_t)(c1_index + 1) * CF_PLOT_CHECKPOINT1) - 1;
     uint64_t top = ((uint64_t)1 << k) - 1;
     struct cf_fse_dec dec;
+    uint8_t chunk[C3_CHUNK];
     bool surpassed = false;
     size_t found = 0;
     enum cf_err err;
@@ -89,14 +92,17 @@ enum cf_err cf_park_c3_positions(unsigned k, const uint8_t *mask, size_t len, un
         return cf_err_set(CF_ERR_INVAL, "C3: %u encoded bytes of %zu", encoded, len);
     err = cf_fse_dec_init(&dec, t, mask, encoded, CF_PLOT_CHECKPOINT1);
     for (unsigned i = 0; !err && i < CF_PLOT_CHECKPOINT1; i++) {
-        uint8_t d;
         if (curr_f7 > f7) {
             surpassed = true;
             break;
         }
-        if ((err = cf_fse_dec_next(&dec, &d)))
-            break;
-        curr_f7 += d;
+        /* Decode ahead in chunks; chiapos decodes the whole entry before walking it. */
+        if (i % C3_CHUNK == 0) {
+            unsigned m = CF_PLOT_CHECKPOINT1 - i < C3_CHUNK ? CF_PLOT_CHECKPOINT1 - i : C3_CHUNK;
+            if ((err = cf_fse_dec_take(&dec, chunk, m)))
+                break;
+        }
+        curr_f7 += chunk[i % C3_CHUNK];
         curr_p7_pos++;
         /* Past the stream's end the deltas read as 0, so a walk can "find" thousands of
          * positions before it stops at the interval's end; chiapos then drops them all. */
