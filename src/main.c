@@ -11,6 +11,7 @@
 
 static const struct cf_cmd commands[] = {
     {"version", cmd_version, "print the cfarm version"},
+    {"plots", cmd_plots, "show, prove, verify, bench and check plot files"},
 };
 
 static void usage(FILE *f)

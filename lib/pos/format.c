@@ -136,6 +136,8 @@ enum cf_err cf_plot_header_parse(const uint8_t **p, size_t *n, struct cf_plot_in
     memset(info, 0, sizeof *info);
     if (left >= 4 && memcmp(cur, "PLOT", 4) == 0)
         return cf_err_set(CF_ERR_UNSUPPORTED, "a v2 (compressed) plot: not supported");
+    if (left < CF_PLOT_MAGIC_LEN && memcmp(cur, CF_PLOT_MAGIC, left) != 0)
+        return cf_err_set(CF_ERR_PLOT_FORMAT, "no plot magic \"%s\" at the start", CF_PLOT_MAGIC);
     if ((err = take(&cur, &left, CF_PLOT_MAGIC_LEN, &f, "magic")))
         return err;
     if (memcmp(f, CF_PLOT_MAGIC, CF_PLOT_MAGIC_LEN) != 0)
