@@ -34,7 +34,8 @@
 #include "pos/plot_internal.h"
 
 #define PARK_SLOTS 8
-#define C1_WINDOW 512
+#define C1_WINDOW 64
+#define C1_BEHIND 4
 
 /* Prefix the current error detail with the file name (and more), once. */
 static enum cf_err with_path(enum cf_err err, const char *path, const char *what)
@@ -207,16 +208,70 @@ static enum cf_err c1_entry(struct lookup *lk, uint64_t index, uint64_t *f7)
         return cf_err_set(CF_ERR_PLOT_CORRUPT, "%s: C1 entry %llu is beyond the table",
                           lk->p->path, (unsigned long long)index);
     if (index < lk->c1_start || index >= lk->c1_start + lk->c1_count) {
-        uint64_t n = total - index < C1_WINDOW ? total - index : C1_WINDOW;
+        /* A small window starting a few entries before: the walk looks back by up to two. */
+        uint64_t first = index < C1_BEHIND ? 0 : index - C1_BEHIND;
+        uint64_t n = total - first < C1_WINDOW ? total - first : C1_WINDOW;
         lk->c1_count = 0;
         err = cf_plot_pread(lk->p, lk->fd, lk->c1_buf, (size_t)(n * esize),
-                            in->table[CF_PLOT_C1] + index * esize, lk->io);
+                            in->table[CF_PLOT_C1] + first * esize, lk->io);
         if (err)
             return err;
-        lk->c1_start = index;
+        lk->c1_start = first;
         lk->c1_count = n;
     }
     *f7 = cf_bits_get(lk->c1_buf + (index - lk->c1_start) * esize, (size_t)esize, 0, in->k);
+    return CF_OK;
+}
+
+/* Where chiapos's linear C1 scan stops: entry j (from the block's start) is a stop when it is
+ * the terminator (a 0 after the first) or its f7 exceeds ours. */
+static enum cf_err c1_stop(struct lookup *lk, uint64_t base, uint64_t j, uint64_t f7, bool *stop)
+{
+    uint64_t v;
+    enum cf_err err = c1_entry(lk, base + j, &v);
+
+    *stop = (j != 0 && v == 0) || f7 < v;
+    return err;
+}
+
+/*
+ * The first stop in [0, limit) of the block starting at C1 entry base, or limit when none.
+ * chiapos reads up to 10000 entries one by one. In a valid plot the stops form a suffix (C1 is
+ * sorted, the terminator ends it), so we start from an interpolated guess (table-7 f7 values are
+ * uniform, so the guess is off by an entry or two) and step to the boundary: usually one read
+ * of a few hundred bytes instead of tens of kilobytes.
+ */
+static enum cf_err c1_first_stop(struct lookup *lk, uint64_t base, uint64_t limit, uint64_t f7,
+                                 uint64_t lo, uint64_t hi, uint64_t *out)
+{
+    uint64_t j = 0;
+    bool stop;
+    enum cf_err err;
+
+    if (hi > lo && f7 >= lo)
+        j = (uint64_t)((unsigned __int128)(f7 - lo) * limit / (hi - lo));
+    if (j >= limit)
+        j = limit - 1;
+    if ((err = c1_stop(lk, base, j, f7, &stop)))
+        return err;
+    if (stop) {
+        while (j > 0) {
+            if ((err = c1_stop(lk, base, j - 1, f7, &stop)))
+                return err;
+            if (!stop)
+                break;
+            j--;
+        }
+        *out = j;
+        return CF_OK;
+    }
+    for (j++; j < limit; j++) {
+        if ((err = c1_stop(lk, base, j, f7, &stop)))
+            return err;
+        if (stop)
+            break;
+    }
+    *out = j;
     return CF_OK;
 }
 
@@ -225,8 +280,12 @@ static enum cf_err find_checkpoint(struct lookup *lk, uint64_t f7, int64_t *c1_o
                                    uint64_t *curr_out, bool *found)
 {
     const struct cf_plot *p = lk->p;
+    const struct cf_plot_info *in = &p->info;
+    uint64_t esize = cf_plot_c1_entry_size(in->k);
+    uint64_t total = (in->table[CF_PLOT_C2] - in->table[CF_PLOT_C1]) / esize;
     int64_t c1_index = 0;
-    uint64_t c2_f = 0, curr, prev, v;
+    uint64_t c2_f = 0, base, limit, t, curr, lo, hi;
+    size_t block = 0;
     bool broke = false;
     enum cf_err err;
 
@@ -239,31 +298,29 @@ static enum cf_err find_checkpoint(struct lookup *lk, uint64_t f7, int64_t *c1_o
             break;
         }
         c1_index += CF_PLOT_CHECKPOINT2;
+        block = i;
     }
     if (c1_index < 0 || p->c2_count == 0)
         return CF_OK;
     if (!broke)
         c1_index -= CF_PLOT_CHECKPOINT2;
-    curr = prev = c2_f;
-    broke = false;
-    uint64_t base = (uint64_t)c1_index;
-    for (uint64_t start = 0; start < CF_PLOT_CHECKPOINT1; start++) {
-        if ((err = c1_entry(lk, base + start, &v)))
-            return err;
-        if (start != 0 && v == 0)
-            break;
-        curr = v;
-        if (f7 < curr) {
-            curr = prev;
-            c1_index -= 1;
-            broke = true;
-            break;
-        }
-        c1_index += 1;
-        prev = curr;
+    base = (uint64_t)c1_index;
+    if (base >= total)
+        return cf_err_set(CF_ERR_PLOT_CORRUPT, "%s: C2 points past the end of C1", p->path);
+    limit = total - base < CF_PLOT_CHECKPOINT1 ? total - base : CF_PLOT_CHECKPOINT1;
+    lo = p->c2[block];
+    hi = block + 1 < p->c2_count ? p->c2[block + 1] : (uint64_t)1 << in->k;
+    if ((err = c1_first_stop(lk, base, limit, f7, lo, hi, &t)))
+        return err;
+    if (t == limit && limit < CF_PLOT_CHECKPOINT1)
+        return cf_err_set(CF_ERR_PLOT_CORRUPT, "%s: C1 table has no terminator", p->path);
+    /* Stopping at t leaves chiapos on entry t-1 (or, at t = 0, on the C2 value it broke at). */
+    if (t == 0) {
+        curr = c2_f;
+    } else if ((err = c1_entry(lk, base + t - 1, &curr))) {
+        return err;
     }
-    if (!broke)
-        c1_index -= 1;
+    c1_index = (int64_t)(base + t) - 1;
     if (c1_index < 0)
         return cf_err_set(CF_ERR_PLOT_CORRUPT, "%s: C1 starts above C2", p->path);
     *c1_out = c1_index;
