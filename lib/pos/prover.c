@@ -36,6 +36,7 @@
 #define PARK_SLOTS 8
 #define C1_WINDOW 64
 #define C1_BEHIND 4
+#define C3_FIRST_READ 4096
 
 /* Prefix the current error detail with the file name (and more), once. */
 static enum cf_err with_path(enum cf_err err, const char *path, const char *what)
@@ -358,13 +359,21 @@ static enum cf_err p7_positions(struct lookup *lk, uint64_t f7, uint64_t *pos, s
                          lk->p->path, (long long)c1_index);
         goto out;
     }
-    err = cf_plot_pread(lk->p, lk->fd, buf, (size_t)(c3 * (dbl ? 2 : 1)),
+    /* One entry: its size field and stream are usually well under 4 KiB even where the entry
+     * is 10000 bytes (k < 20); read the rest only when the stream is longer. */
+    uint64_t got = dbl ? 2 * c3 : (c3 < C3_FIRST_READ ? c3 : C3_FIRST_READ);
+    err = cf_plot_pread(lk->p, lk->fd, buf, (size_t)got,
                         in->table[CF_PLOT_C3] + (uint64_t)c1_index * c3, lk->io);
     if (err)
         goto out;
     unsigned enc = cf_load_be16(buf);
     if (enc > c3 - 2)
         goto out; /* chiapos: no entries */
+    if (enc + 2 > got)
+        err = cf_plot_pread(lk->p, lk->fd, buf + got, (size_t)(c3 - got),
+                            in->table[CF_PLOT_C3] + (uint64_t)c1_index * c3 + got, lk->io);
+    if (err)
+        goto out;
     err = cf_park_c3_positions(in->k, buf + 2, (size_t)c3 - 2, enc, dbl ? prev_f7 : curr, f7,
                                p7_pos, c1_index, pos, max, &n1);
     if (err || !dbl)
