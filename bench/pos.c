@@ -167,8 +167,8 @@ int main(int argc, char **argv)
         printf("{\"quality_per_s\": %.0f, \"proof_per_s\": %.0f, \"prove_per_s\": %.0f, "
                "\"verify_per_s\": %.0f, \"keep_fd_quality_per_s\": %.0f, \"quality_reads\": %.2f, "
                "\"quality_bytes\": %.0f, \"proof_reads\": %.2f, \"proof_bytes\": %.0f, "
-               "\"plots\": %zu, \"challenges_per_plot\": %u}\n",
-               qps, pps, pvps, vps, qkps, qr, qb, pr, pb, np, n);
+               "\"plots\": %zu, \"challenges_per_plot\": %u, \"proofs\": %llu}\n",
+               qps, pps, pvps, vps, qkps, qr, qb, pr, pb, np, n, (unsigned long long)t.p_n);
     } else {
         printf("plots: %zu, challenges per plot: %u\n", np, n);
         printf("  quality lookups     %10.0f /s  (%.2f reads, %.0f bytes per lookup)\n", qps, qr, qb);
