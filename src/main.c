@@ -12,8 +12,8 @@
 static const struct cf_cmd commands[] = {
     {"version", cmd_version, "print the cfarm version"},
     {"msg", cmd_msg, "decode or encode a protocol message (hex <-> JSON)"},
-
     {"keys", cmd_keys, "generate, add, show, derive and delete keys"},
+    {"plots", cmd_plots, "show, prove, verify, bench and check plot files"},
 };
 
 static void usage(FILE *f)
