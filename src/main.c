@@ -11,6 +11,7 @@
 
 static const struct cf_cmd commands[] = {
     {"version", cmd_version, "print the cfarm version"},
+    {"init", cmd_init, "create the private CA and node certificates (-c CA_DIR: from another CA)"},
 };
 
 static void usage(FILE *f)
