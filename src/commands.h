@@ -4,5 +4,6 @@
 
 int cmd_version(int argc, char **argv);
 int cmd_init(int argc, char **argv);
+int cmd_ping(int argc, char **argv);
 
 #endif

@@ -176,7 +176,17 @@ static int ssl_result(struct cf_ws *ws, int rc, const char *what)
         return -1;
     default:
         ws->eof = true;
-        ws->io_err = cf_err_set(CF_ERR_TLS, "%s: %s", what, cf_tls_error_text(why, sizeof why));
+        cf_tls_error_text(why, sizeof why);
+        if (SSL_get_verify_result(ws->ssl) != X509_V_OK)
+            ws->io_err = cf_err_set(CF_ERR_TLS, "%s: the peer's certificate is not from our "
+                                    "private CA (%s)", what,
+                                    X509_verify_cert_error_string(
+                                        SSL_get_verify_result(ws->ssl)));
+        else if (strstr(why, "alert"))
+            ws->io_err = cf_err_set(CF_ERR_TLS, "%s: the peer refused us (%s); both ends need "
+                                    "certificates from the same private CA", what, why);
+        else
+            ws->io_err = cf_err_set(CF_ERR_TLS, "%s: %s", what, why);
         return -1;
     }
 }
