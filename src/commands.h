@@ -5,5 +5,6 @@
 int cmd_version(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_ping(int argc, char **argv);
+int cmd_msg(int argc, char **argv);
 
 #endif

@@ -13,6 +13,7 @@ static const struct cf_cmd commands[] = {
     {"version", cmd_version, "print the cfarm version"},
     {"init", cmd_init, "create the private CA and node certificates (-c CA_DIR: from another CA)"},
     {"ping", cmd_ping, "connect to a farmer as a harvester and show its handshake"},
+    {"msg", cmd_msg, "decode or encode a protocol message (hex <-> JSON)"},
 };
 
 static void usage(FILE *f)
