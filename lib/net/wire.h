@@ -8,9 +8,8 @@
  *              server_port u16 | node_type u8 | capabilities list[(u16, str)]
  *              (str = u32 BE length + UTF-8 bytes; list = u32 BE count + items)
  *
- * This is the seam between lib/net and the message codec (lib/codec, lib/proto): every decode of
- * untrusted bytes the transport does goes through these four functions, so the codec can replace
- * the bodies without touching the peer layer.
+ * These four functions are the transport's only contact with the message codec (lib/proto does
+ * the decoding), so the peer layer sees neither codec structs nor message bodies.
  */
 #ifndef CFARM_NET_WIRE_H
 #define CFARM_NET_WIRE_H
