@@ -81,6 +81,29 @@ static bool has_token(struct span v, const char *token)
     return false;
 }
 
+/* Visible ASCII only (a request target has no spaces or control bytes). */
+static bool printable(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] <= 0x20 || p[i] >= 0x7f)
+            return false;
+    return true;
+}
+
+/* 24 characters of base64 for 16 bytes: 22 symbols then "==". */
+static bool base64_text(struct span s)
+{
+    for (size_t i = 0; i < s.n; i++) {
+        char c = s.p[i];
+        bool sym = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                   c == '+' || c == '/';
+
+        if (i < s.n - 2 ? !sym : c != '=')
+            return false;
+    }
+    return true;
+}
+
 /* The headers an upgrade needs, found while walking the head. */
 struct upgrade_headers {
     bool upgrade_ws, connection_upgrade, version13;
@@ -134,8 +157,8 @@ enum cf_err cf_http_parse_request(const uint8_t *head, size_t n, struct cf_http_
         (size_t)(line.p + line.n - sp2 - 1) != 8 || memcmp(sp2 + 1, "HTTP/1.1", 8))
         return cf_err_set(CF_ERR_PROTOCOL, "not an HTTP/1.1 GET request");
     plen = (size_t)(sp2 - sp1 - 1);
-    if (plen == 0 || plen >= sizeof out->path)
-        return cf_err_set(CF_ERR_PROTOCOL, "request path empty or too long");
+    if (plen == 0 || plen >= sizeof out->path || !printable(sp1 + 1, plen))
+        return cf_err_set(CF_ERR_PROTOCOL, "request path empty, too long or not printable");
     memcpy(out->path, sp1 + 1, plen);
     out->path[plen] = '\0';
     err = walk_headers(&cur, end, &h);
@@ -143,8 +166,8 @@ enum cf_err cf_http_parse_request(const uint8_t *head, size_t n, struct cf_http_
         return err;
     if (!h.upgrade_ws || !h.connection_upgrade || !h.version13)
         return cf_err_set(CF_ERR_PROTOCOL, "not a WebSocket version 13 upgrade request");
-    if (h.key.n != CF_WS_KEY_LEN)
-        return cf_err_set(CF_ERR_PROTOCOL, "Sec-WebSocket-Key missing or not 16 bytes");
+    if (h.key.n != CF_WS_KEY_LEN || !base64_text(h.key))
+        return cf_err_set(CF_ERR_PROTOCOL, "Sec-WebSocket-Key missing or not 16 bytes of base64");
     memcpy(out->key, h.key.p, CF_WS_KEY_LEN);
     out->key[CF_WS_KEY_LEN] = '\0';
     return CF_OK;

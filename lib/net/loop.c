@@ -405,6 +405,7 @@ enum cf_err cf_loop_run_once(struct cf_loop *l, int timeout_ms)
     struct epoll_event evs[64];
     int n;
 
+    l->stop = 0; /* a stop asks the current run to return; it does not outlive it */
     l->now = mono_ms();
     if (l->nheap > 0) {
         uint64_t due = l->heap[0]->due;
@@ -449,8 +450,8 @@ enum cf_err cf_loop_run(struct cf_loop *l)
 {
     enum cf_err err = CF_OK;
 
-    l->stop = 0;
-    while (!l->stop && err == CF_OK)
+    do
         err = cf_loop_run_once(l, -1);
+    while (!l->stop && err == CF_OK);
     return err;
 }
