@@ -27,6 +27,9 @@
 #define BAN_RATE_S 300
 #define TIMED_OUT_KEEP 256
 #define MAX_QUEUED (128u * 1024 * 1024)
+#define MAX_DELAYED (64u * 1024 * 1024)
+#define OUTBOUND_PERCENT 30 /* Chia's outbound_rate_limit_percent */
+#define DELAY_RETRY_MS 1000
 
 /* Chia Err codes sent as the close reason. */
 #define ERR_INVALID_HANDSHAKE "-6"
@@ -62,6 +65,14 @@ struct pending {
     struct pending *next;
 };
 
+/* A frame held back by the outbound rate limit, sent in order once the limit allows. */
+struct delayed {
+    uint8_t type;
+    size_t data_len;
+    struct cf_buf frame;
+    struct delayed *next;
+};
+
 enum peer_state { P_OPENING, P_HANDSHAKE, P_READY, P_CLOSING };
 
 struct cf_peer {
@@ -77,7 +88,10 @@ struct cf_peer {
     struct pending *pending;
     uint16_t timed_out[TIMED_OUT_KEEP];
     size_t n_timed_out;
-    struct cf_rl rl_in;
+    struct cf_rl rl_in, rl_out;
+    struct delayed *delayed, *delayed_tail;
+    size_t delayed_bytes;
+    struct cf_loop_timer *delay_timer;
     struct cf_buf out;
     void *user;
     enum cf_err close_err;
@@ -249,6 +263,14 @@ static void peer_destroy(struct cf_peer *p)
         p->pending = q->next;
         pending_free(q);
     }
+    while (p->delayed) {
+        struct delayed *dl = p->delayed;
+
+        p->delayed = dl->next;
+        cf_buf_free(&dl->frame);
+        free(dl);
+    }
+    cf_loop_timer_free(p->delay_timer);
     cf_loop_timer_free(p->hs_timer);
     cf_wire_handshake_free(&p->hs);
     cf_buf_free(&p->out);
@@ -317,6 +339,56 @@ static void ws_on_close(struct cf_ws *ws, enum cf_err why, uint16_t sent, uint16
 
 /* ---- sending ------------------------------------------------------------------------------------- */
 
+/* Hold a frame back until the outbound limit allows it (Chia delays, it does not drop). */
+static enum cf_err delay_frame(struct cf_peer *p, uint8_t type, size_t data_len)
+{
+    struct delayed *dl;
+
+    if (p->delayed_bytes + p->out.len > MAX_DELAYED)
+        return cf_err_set(CF_ERR_BUSY, "%zu bytes already held back by the rate limit",
+                          p->delayed_bytes);
+    dl = calloc(1, sizeof *dl);
+    if (dl == NULL)
+        return CF_ERR_NOMEM;
+    dl->type = type;
+    dl->data_len = data_len;
+    cf_buf_init(&dl->frame, CF_PEER_MAX_MESSAGE);
+    if (cf_buf_append(&dl->frame, p->out.data, p->out.len) != CF_OK) {
+        free(dl);
+        return CF_ERR_NOMEM;
+    }
+    if (p->delayed_tail)
+        p->delayed_tail->next = dl;
+    else
+        p->delayed = dl;
+    p->delayed_tail = dl;
+    p->delayed_bytes += p->out.len;
+    if (!cf_loop_timer_active(p->delay_timer))
+        cf_loop_timer_start(p->delay_timer, DELAY_RETRY_MS);
+    return CF_OK;
+}
+
+static void on_delay_timer(struct cf_loop_timer *t, void *arg)
+{
+    struct cf_peer *p = arg;
+
+    while (p->delayed && p->state != P_CLOSING &&
+           cf_rl_check(&p->rl_out, cf_loop_now_ms(p->s->loop), p->delayed->type,
+                       p->delayed->data_len, OUTBOUND_PERCENT, 0) == CF_OK) {
+        struct delayed *dl = p->delayed;
+
+        cf_ws_send(p->ws, dl->frame.data, dl->frame.len);
+        p->delayed = dl->next;
+        if (p->delayed == NULL)
+            p->delayed_tail = NULL;
+        p->delayed_bytes -= dl->frame.len;
+        cf_buf_free(&dl->frame);
+        free(dl);
+    }
+    if (p->delayed && p->state != P_CLOSING)
+        cf_loop_timer_start(t, DELAY_RETRY_MS);
+}
+
 static enum cf_err send_frame(struct cf_peer *p, uint8_t type, bool has_id, uint16_t id,
                               const uint8_t *data, size_t len)
 {
@@ -328,7 +400,11 @@ static enum cf_err send_frame(struct cf_peer *p, uint8_t type, bool has_id, uint
         return cf_err_set(CF_ERR_TOO_LARGE, "message of %zu bytes", len);
     p->out.len = 0;
     err = cf_wire_msg_write(&p->out, type, has_id, id, data, len);
-    if (!err)
+    if (!err && limits_apply(p) &&
+        (p->delayed || cf_rl_check(&p->rl_out, cf_loop_now_ms(p->s->loop), type, len,
+                                   OUTBOUND_PERCENT, 0) != CF_OK))
+        err = delay_frame(p, type, len);
+    else if (!err)
         err = cf_ws_send(p->ws, p->out.data, p->out.len);
     if (p->out.cap > 65536) { /* do not keep a large scratch buffer per connection */
         cf_buf_free(&p->out);
@@ -623,7 +699,9 @@ static struct cf_peer *peer_new(struct cf_peer_service *s, bool outbound)
     p->s = s;
     p->outbound = outbound;
     cf_buf_init(&p->out, CF_PEER_MAX_MESSAGE);
-    if (cf_loop_timer_new(s->loop, on_handshake_timeout, p, &p->hs_timer) != CF_OK) {
+    if (cf_loop_timer_new(s->loop, on_handshake_timeout, p, &p->hs_timer) != CF_OK ||
+        cf_loop_timer_new(s->loop, on_delay_timer, p, &p->delay_timer) != CF_OK) {
+        cf_loop_timer_free(p->hs_timer);
         free(p);
         return NULL;
     }

@@ -468,6 +468,108 @@ static void test_reconnect(void)
     cf_peer_service_free(f.svc);
 }
 
+/* Outbound: 30 % of the limit goes out now, the rest is held back (not dropped, no disconnect). */
+static void test_outbound_limit(void)
+{
+    struct side f, h;
+    struct cf_peer_config fc = config(&f, &root, CF_PEER_FARMER, CF_CERT_FARMER);
+    struct cf_peer_config hc = config(&h, &root, CF_PEER_HARVESTER, CF_CERT_HARVESTER);
+    struct cf_peer_dialer *d = NULL;
+    uint16_t port;
+    uint8_t sp[100] = {0};
+    int want = 30;
+
+    fc.limit_local = true;
+    port = start_farmer(&f, &fc, 0);
+    start_harvester(&h, &hc);
+    cf_peer_handle(h.svc, 66, CF_PEER_NODE_BIT(CF_PEER_FARMER), on_info, &h);
+    CHECK(cf_peer_dial(h.svc, "127.0.0.1", port, false, &d) == CF_OK);
+    CHECK(harness_run_until(loop, &f.connects, HARNESS_WAIT_MS));
+    for (int i = 0; i < 40 && f.peer; i++)
+        CHECK(cf_peer_send(f.peer, 66, sp, sizeof sp) == CF_OK);
+    for (uint64_t end = harness_ms() + HARNESS_WAIT_MS; h.handled < want && harness_ms() < end;)
+        cf_loop_run_once(loop, 20);
+    harness_run_for(loop, 200);
+    CHECK_EQ_U64(h.handled, 30);
+    CHECK_EQ_U64(h.disconnects + f.disconnects, 0);
+    cf_peer_dialer_free(d);
+    cf_peer_service_free(h.svc);
+    cf_peer_service_free(f.svc);
+}
+
+/* A second connection with the same certificate replaces the first; pings keep a quiet link up. */
+static void test_duplicate_and_keepalive(void)
+{
+    struct side f, h1, h2;
+    struct cf_peer_config fc = config(&f, &root, CF_PEER_FARMER, CF_CERT_FARMER);
+    struct cf_peer_config hc = config(&h1, &root, CF_PEER_HARVESTER, CF_CERT_HARVESTER);
+    struct cf_peer_dialer *d1 = NULL, *d2 = NULL;
+    uint16_t port = start_farmer(&f, &fc, 0);
+    int two = 2;
+
+    hc.ping_ms = 40; /* pong due within 20 ms: wslay answers pings at once */
+    start_harvester(&h1, &hc);
+    CHECK(cf_peer_dial(h1.svc, "127.0.0.1", port, false, &d1) == CF_OK);
+    CHECK(harness_run_until(loop, &h1.connects, HARNESS_WAIT_MS));
+    harness_run_for(loop, 400); /* ten pings */
+    CHECK_EQ_U64(h1.disconnects, 0);
+    CHECK_EQ_U64(f.disconnects, 0);
+    hc = config(&h2, &root, CF_PEER_HARVESTER, CF_CERT_HARVESTER);
+    start_harvester(&h2, &hc);
+    CHECK(cf_peer_dial(h2.svc, "127.0.0.1", port, false, &d2) == CF_OK);
+    CHECK(harness_run_until(loop, &h2.connects, HARNESS_WAIT_MS));
+    for (uint64_t end = harness_ms() + HARNESS_WAIT_MS;
+         (h1.disconnects == 0 || f.disconnects == 0) && harness_ms() < end;)
+        cf_loop_run_once(loop, 20);
+    CHECK_EQ_U64(h1.disconnects, 1);
+    CHECK(f.last_err == CF_ERR_EXISTS);
+    CHECK_EQ_U64(f.connects, two);
+    CHECK_EQ_U64(cf_peer_count(f.svc), 1);
+    CHECK(h2.peer != NULL);
+    cf_peer_dialer_free(d1);
+    cf_peer_dialer_free(d2);
+    cf_peer_service_free(h1.svc);
+    cf_peer_service_free(h2.svc);
+    cf_peer_service_free(f.svc);
+}
+
+/* A farmer holds several harvesters at once, each with its own certificate (so its own node id).
+ * Kept small because every certificate costs an RSA key; bench/net.c connects hundreds. */
+#define MANY 8
+static void test_many(void)
+{
+    static struct side hs[MANY];
+    static struct cf_peer_dialer *ds[MANY];
+    struct side f;
+    struct cf_peer_config fc = config(&f, &root, CF_PEER_FARMER, CF_CERT_FARMER);
+    uint16_t port = start_farmer(&f, &fc, 0);
+    int all = MANY;
+
+    /* distinct node ids need distinct certificates: one per harvester from the same CA */
+    for (int i = 0; i < MANY; i++) {
+        char crt[128], key[128];
+        struct cf_peer_config hc = config(&hs[i], &root, CF_PEER_HARVESTER, CF_CERT_HARVESTER);
+
+        snprintf(crt, sizeof crt, "%s/many/h%d.crt", root.dir, i);
+        snprintf(key, sizeof key, "%s/many/h%d.key", root.dir, i);
+        CHECK(cf_cert_make_node(root.paths.ca_crt, root.paths.ca_key, crt, key) == CF_OK);
+        hc.crt = crt;
+        hc.key = key;
+        start_harvester(&hs[i], &hc);
+        if (hs[i].svc)
+            CHECK(cf_peer_dial(hs[i].svc, "127.0.0.1", port, false, &ds[i]) == CF_OK);
+    }
+    for (uint64_t end = harness_ms() + 3 * HARNESS_WAIT_MS; f.connects < all && harness_ms() < end;)
+        cf_loop_run_once(loop, 20);
+    CHECK_EQ_U64(f.connects, MANY);
+    CHECK_EQ_U64(cf_peer_count(f.svc), MANY);
+    for (int i = 0; i < MANY; i++) {
+        cf_peer_dialer_free(ds[i]);
+        cf_peer_service_free(hs[i].svc);
+    }
+    cf_peer_service_free(f.svc);
+}
+
 static void test_versions(void)
 {
     CHECK(cf_peer_version_cmp("0.0.38", "0.0.37") > 0);
@@ -478,6 +580,15 @@ static void test_versions(void)
     CHECK_STR(cf_peer_protocol_version(CF_PEER_FULL_NODE), "0.0.36");
 }
 
+/* Run one test and say how long it took (on stderr, for slow machines). */
+static void timed(const char *name, void (*fn)(void))
+{
+    uint64_t t0 = harness_ms();
+
+    fn();
+    fprintf(stderr, "  %-32s %5llu ms\n", name, (unsigned long long)(harness_ms() - t0));
+}
+
 int main(void)
 {
     CHECK(harness_root_make(&root, NULL));
@@ -485,12 +596,15 @@ int main(void)
     CHECK(cf_loop_new(&loop) == CF_OK);
     if (loop == NULL)
         return test_report("test_net_peer");
-    test_versions();
-    test_handshake_and_requests();
-    test_refusals();
-    test_bad_frames();
-    test_rate_limit_and_ban();
-    test_reconnect();
+    timed("test_versions", test_versions);
+    timed("test_handshake_and_requests", test_handshake_and_requests);
+    timed("test_refusals", test_refusals);
+    timed("test_bad_frames", test_bad_frames);
+    timed("test_rate_limit_and_ban", test_rate_limit_and_ban);
+    timed("test_reconnect", test_reconnect);
+    timed("test_outbound_limit", test_outbound_limit);
+    timed("test_duplicate_and_keepalive", test_duplicate_and_keepalive);
+    timed("test_many", test_many);
     cf_loop_free(loop);
     harness_root_remove(&root);
     harness_root_remove(&other);
