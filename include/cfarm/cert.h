@@ -15,6 +15,11 @@
  * DNS:chia.net only, random serial, SHA-256 with RSA. Certificates are PEM (0644), keys are PEM
  * PKCS#8 unencrypted ("BEGIN PRIVATE KEY", 0600); directories are created 0755.
  *
+ * The public farmer certificate (config/ssl/farmer/public_farmer.{crt,key}, for a farmer that talks
+ * to a full node) must be signed by Chia's public CA, whose files cfarm does not ship: it is made
+ * only when the root already holds config/ssl/ca/chia_ca.{crt,key} (as a Chia root does), with the
+ * node profile above, and kept when present.
+ *
  * Everything goes through OpenSSL 3. Files are written to a temporary name and renamed, so a
  * failure leaves either the old file or none, never half a key.
  */
@@ -33,13 +38,16 @@ enum cf_cert_node { CF_CERT_HARVESTER, CF_CERT_FARMER, CF_CERT__NODES };
 struct cf_cert_paths {
     char *ca_crt, *ca_key;
     char *node_crt[CF_CERT__NODES], *node_key[CF_CERT__NODES];
+    char *chia_ca_crt, *chia_ca_key;             /* Chia's public CA, if the root has it */
+    char *public_farmer_crt, *public_farmer_key; /* farmer's certificate under that CA */
 };
 
 /*
  * Fill paths for root. When root/config/config.yaml exists and names the files (Chia's keys
  * private_ssl_ca.crt/key, harvester.ssl.private_crt/private_key, farmer.ssl.private_crt/
  * private_key), those paths are used, relative to root unless absolute; any key it lacks takes
- * Chia's default layout above. A config.yaml that cannot be parsed fails with CF_ERR_CONFIG.
+ * Chia's default layout above. Chia's keys chia_ssl_ca.crt/key and farmer.ssl.public_crt/public_key
+ * name the public CA and the public farmer certificate the same way. A config.yaml that cannot be parsed fails with CF_ERR_CONFIG.
  * On failure *paths holds nothing to free.
  */
 enum cf_err cf_cert_paths_load(struct cf_cert_paths *paths, const char *root);
@@ -50,6 +58,8 @@ struct cf_cert_init_report {
     bool ca_created;                     /* a new private CA was made */
     bool ca_copied;                      /* the CA was copied from ca_dir */
     bool node_created[CF_CERT__NODES];   /* a node certificate was (re)made */
+    bool public_farmer_created;          /* made from chia_ca (only when the root has it) */
+    bool public_ca_present;              /* chia_ca.crt and chia_ca.key are there */
 };
 
 /*

@@ -143,6 +143,22 @@ enum cf_err cf_cert_paths_load(struct cf_cert_paths *paths, const char *root)
                            have ? yaml_lookup(&doc, cfg_section[i], "ssl", "private_key") : NULL,
                            def);
     }
+    if (!err)
+        err = set_path(&paths->chia_ca_crt, root,
+                       have ? yaml_lookup(&doc, "chia_ssl_ca", "crt", NULL) : NULL,
+                       "config/ssl/ca/chia_ca.crt");
+    if (!err)
+        err = set_path(&paths->chia_ca_key, root,
+                       have ? yaml_lookup(&doc, "chia_ssl_ca", "key", NULL) : NULL,
+                       "config/ssl/ca/chia_ca.key");
+    if (!err)
+        err = set_path(&paths->public_farmer_crt, root,
+                       have ? yaml_lookup(&doc, "farmer", "ssl", "public_crt") : NULL,
+                       "config/ssl/farmer/public_farmer.crt");
+    if (!err)
+        err = set_path(&paths->public_farmer_key, root,
+                       have ? yaml_lookup(&doc, "farmer", "ssl", "public_key") : NULL,
+                       "config/ssl/farmer/public_farmer.key");
     if (have)
         yaml_document_delete(&doc);
     if (err)
@@ -160,6 +176,10 @@ void cf_cert_paths_free(struct cf_cert_paths *paths)
         free(paths->node_crt[i]);
         free(paths->node_key[i]);
     }
+    free(paths->chia_ca_crt);
+    free(paths->chia_ca_key);
+    free(paths->public_farmer_crt);
+    free(paths->public_farmer_key);
     memset(paths, 0, sizeof *paths);
 }
 
@@ -460,6 +480,13 @@ enum cf_err cf_cert_init_root(const struct cf_cert_paths *paths, const char *ca_
         err = cf_cert_make_node(paths->ca_crt, paths->ca_key, paths->node_crt[i],
                                 paths->node_key[i]);
         report->node_created[i] = err == CF_OK;
+    }
+    report->public_ca_present = file_exists(paths->chia_ca_crt) && file_exists(paths->chia_ca_key);
+    if (!err && report->public_ca_present &&
+        (!file_exists(paths->public_farmer_crt) || !file_exists(paths->public_farmer_key))) {
+        err = cf_cert_make_node(paths->chia_ca_crt, paths->chia_ca_key, paths->public_farmer_crt,
+                                paths->public_farmer_key);
+        report->public_farmer_created = err == CF_OK;
     }
     return err;
 }

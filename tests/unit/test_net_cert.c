@@ -179,6 +179,18 @@ int main(void)
     /* a CA directory without the files fails */
     CHECK(cf_cert_init_root(&q, other, &rep) == CF_ERR_NOT_FOUND);
 
+    /* with Chia's public CA in the root (here: a stand-in made like a CA), the public farmer
+     * certificate is made from it, and kept on the next init */
+    CHECK(!rep.public_farmer_created && !rep.public_ca_present);
+    CHECK(cf_cert_make_ca(p.chia_ca_crt, p.chia_ca_key) == CF_OK);
+    CHECK(cf_cert_init_root(&p, NULL, &rep) == CF_OK);
+    CHECK(rep.public_ca_present && rep.public_farmer_created);
+    CHECK(verifies(p.chia_ca_crt, p.public_farmer_crt));
+    CHECK(!verifies(p.ca_crt, p.public_farmer_crt));
+    check_key_file(p.public_farmer_key);
+    CHECK(cf_cert_init_root(&p, NULL, &rep) == CF_OK);
+    CHECK(!rep.public_farmer_created);
+
     /* broken YAML is a config error */
     snprintf(path, sizeof path, "%s/config/config.yaml", other);
     f = fopen(path, "w");
