@@ -717,7 +717,8 @@ static void ws_opts(const struct cf_peer_service *s, bool outbound, struct cf_ws
     memset(o, 0, sizeof *o);
     o->open_timeout_ms = outbound ? s->cfg.outbound_handshake_ms : s->cfg.inbound_handshake_ms;
     o->ping_ms = outbound ? s->cfg.ping_ms : 0;
-    o->pong_timeout_ms = s->cfg.ping_ms / 2;
+    /* aiohttp waits half the heartbeat for a pong; never less than 5 s on a busy machine */
+    o->pong_timeout_ms = s->cfg.ping_ms / 2 > 5000 ? s->cfg.ping_ms / 2 : 5000;
     o->max_msg = CF_PEER_MAX_MESSAGE;
     o->max_queued = MAX_QUEUED;
 }

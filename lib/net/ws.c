@@ -298,6 +298,8 @@ static void wsl_msg(wslay_event_context_ptr ctx, const struct wslay_event_on_msg
         }
         break;
     case WSLAY_PONG:
+        if (ws->ping_outstanding && ws->state == ST_OPEN)
+            cf_loop_timer_start(ws->pinger, ws->opts.ping_ms); /* next ping */
         ws->ping_outstanding = false;
         break;
     case WSLAY_CONNECTION_CLOSE:
@@ -578,6 +580,7 @@ static void on_ping_timer(struct cf_loop_timer *t, void *arg)
         ws->close_why = CF_ERR_TIMEOUT;
         return;
     }
+    /* a ping every ping_ms; each must be answered within pong_timeout_ms */
     ws->ping_outstanding = true;
     wslay_event_queue_msg(ws->wctx, &ping);
     cf_loop_timer_start(ws->pinger, ws->opts.pong_timeout_ms);

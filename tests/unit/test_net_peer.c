@@ -507,7 +507,7 @@ static void test_duplicate_and_keepalive(void)
     uint16_t port = start_farmer(&f, &fc, 0);
     int two = 2;
 
-    hc.ping_ms = 40; /* pong due within 20 ms: wslay answers pings at once */
+    hc.ping_ms = 40; /* a ping every 40 ms, each answered by the farmer's wslay */
     start_harvester(&h1, &hc);
     CHECK(cf_peer_dial(h1.svc, "127.0.0.1", port, false, &d1) == CF_OK);
     CHECK(harness_run_until(loop, &h1.connects, HARNESS_WAIT_MS));
