@@ -117,10 +117,12 @@ const char *cf_peer_protocol_version(uint8_t t);
 /* Compare dotted versions numerically ("0.0.38" > "0.0.4"); non-numbers compare as 0. */
 int cf_peer_version_cmp(const char *a, const char *b);
 
-/* Create a service; loads the certificates (CF_ERR_TLS with the file in the detail). */
+/* Create a service; loads the certificates (CF_ERR_TLS with the file in the detail). SIGPIPE is
+ * set to ignored if it still has its default action (OpenSSL writes with plain write()). */
 enum cf_err cf_peer_service_new(struct cf_loop *loop, const struct cf_peer_config *cfg,
                                 struct cf_peer_service **out);
-/* Close every connection (on_disconnect is not called), listener and dialer; NULL accepted. */
+/* Close every connection (on_disconnect is not called), listener and dialer; NULL accepted.
+ * Not from inside a callback of this service. */
 void cf_peer_service_free(struct cf_peer_service *s);
 
 /* Accept message type from the node types in sender_mask (CF_PEER_NODE_BIT, CF_PEER_ANY_NODE).
@@ -128,7 +130,7 @@ void cf_peer_service_free(struct cf_peer_service *s);
 enum cf_err cf_peer_handle(struct cf_peer_service *s, uint8_t type, uint32_t sender_mask,
                            cf_peer_handler_fn fn, void *user);
 
-/* Listen on host (NULL: all addresses) and port (0: any; *bound gets the port when not NULL). */
+/* Listen on host (NULL: all addresses, IPv6 and IPv4) and port (0: any; *bound gets the port when not NULL). */
 enum cf_err cf_peer_listen(struct cf_peer_service *s, const char *host, uint16_t port,
                            uint16_t *bound);
 

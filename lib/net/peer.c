@@ -11,6 +11,8 @@
 
 #include <errno.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -763,11 +765,18 @@ enum cf_err cf_peer_listen(struct cf_peer_service *s, const char *host, uint16_t
     int fd, one = 1, rc;
     enum cf_err err;
 
+    int zero = 0;
+
     snprintf(portstr, sizeof portstr, "%u", (unsigned)port);
-    rc = getaddrinfo(host, portstr, &hints, &ai);
+    /* no host: every address, IPv4 and IPv6 on one dual-stack socket where the system has IPv6 */
+    rc = getaddrinfo(host ? host : "::", portstr, &hints, &ai);
+    if (rc != 0 && host == NULL)
+        rc = getaddrinfo("0.0.0.0", portstr, &hints, &ai);
     if (rc != 0)
         return cf_err_set(CF_ERR_IO, "resolve %s: %s", host ? host : "*", gai_strerror(rc));
     fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd >= 0 && ai->ai_family == AF_INET6 && host == NULL)
+        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
     if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
         bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 256) != 0 ||
         getsockname(fd, (struct sockaddr *)&ss, &sl) != 0) {
@@ -895,6 +904,18 @@ enum cf_err cf_peer_handle(struct cf_peer_service *s, uint8_t type, uint32_t sen
     return CF_OK;
 }
 
+/* OpenSSL writes to sockets with plain write(): a peer that vanished would raise SIGPIPE and end
+ * the process. Ignore it unless the program installed a handler of its own. */
+static void ignore_sigpipe(void)
+{
+    struct sigaction old, ign;
+
+    memset(&ign, 0, sizeof ign);
+    ign.sa_handler = SIG_IGN;
+    if (sigaction(SIGPIPE, NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+        sigaction(SIGPIPE, &ign, NULL);
+}
+
 enum cf_err cf_peer_service_new(struct cf_loop *loop, const struct cf_peer_config *cfg,
                                 struct cf_peer_service **out)
 {
@@ -906,6 +927,7 @@ enum cf_err cf_peer_service_new(struct cf_loop *loop, const struct cf_peer_confi
     *out = NULL;
     if (s == NULL)
         return CF_ERR_NOMEM;
+    ignore_sigpipe();
     s->loop = loop;
     s->cfg = *cfg;
     s->cfg.ncaps = ncaps;

@@ -660,17 +660,28 @@ enum cf_err cf_ws_connect(struct cf_loop *loop, SSL_CTX *ctx, const char *host, 
     int fd, rc;
     enum cf_err err;
 
+    struct addrinfo *pick;
+    struct in6_addr v6;
+    struct in_addr v4;
+
     *out = NULL;
     snprintf(portstr, sizeof portstr, "%u", (unsigned)port);
     rc = getaddrinfo(host, portstr, &hints, &ai);
     if (rc != 0)
         return cf_err_set(CF_ERR_IO, "resolve %s: %s", host, gai_strerror(rc));
-    fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    /* "localhost" may list ::1 first while a farmer listens on IPv4 only: prefer IPv4 */
+    pick = ai;
+    for (struct addrinfo *a = ai; a; a = a->ai_next)
+        if (a->ai_family == AF_INET) {
+            pick = a;
+            break;
+        }
+    fd = socket(pick->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         freeaddrinfo(ai);
         return cf_err_set(CF_ERR_IO, "socket: %s", strerror(errno));
     }
-    if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0 && errno != EINPROGRESS) {
+    if (connect(fd, pick->ai_addr, pick->ai_addrlen) != 0 && errno != EINPROGRESS) {
         err = cf_err_set(CF_ERR_IO, "connect to %s:%u: %s", host, (unsigned)port,
                          strerror(errno));
         freeaddrinfo(ai);
@@ -681,7 +692,10 @@ enum cf_err cf_ws_connect(struct cf_loop *loop, SSL_CTX *ctx, const char *host, 
     if (err == CF_OK) {
         snprintf((*out)->host, sizeof (*out)->host, "%s", host);
         (*out)->port = port;
-        fill_addr(*out, ai->ai_addr);
+        fill_addr(*out, pick->ai_addr);
+        /* SNI for a DNS name, as Chia's client sends it; never for an address literal */
+        if (inet_pton(AF_INET, host, &v4) != 1 && inet_pton(AF_INET6, host, &v6) != 1)
+            SSL_set_tlsext_host_name((*out)->ssl, host);
     }
     freeaddrinfo(ai);
     return err;

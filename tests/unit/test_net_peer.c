@@ -570,6 +570,41 @@ static void test_many(void)
     cf_peer_service_free(f.svc);
 }
 
+/* A farmer listening on every address is reached as "localhost" and, where the system has IPv6,
+ * as "::1"; both count as loopback peers. */
+static void test_any_address(void)
+{
+    struct side f, h;
+    struct cf_peer_config fc = config(&f, &root, CF_PEER_FARMER, CF_CERT_FARMER);
+    struct cf_peer_config hc = config(&h, &root, CF_PEER_HARVESTER, CF_CERT_HARVESTER);
+    struct cf_peer_dialer *d = NULL;
+    uint16_t port = 0;
+    int two = 2;
+
+    memset(&f, 0, sizeof f);
+    fc.user = &f;
+    CHECK(cf_peer_service_new(loop, &fc, &f.svc) == CF_OK);
+    CHECK(cf_peer_listen(f.svc, NULL, 0, &port) == CF_OK && port != 0);
+    start_harvester(&h, &hc);
+    CHECK(cf_peer_dial(h.svc, "localhost", port, false, &d) == CF_OK);
+    CHECK(harness_run_until(loop, &f.connects, HARNESS_WAIT_MS));
+    CHECK(f.peer && cf_peer_local(f.peer));
+    cf_peer_dialer_free(d);
+    d = NULL;
+    if (cf_peer_dial(h.svc, "::1", port, false, &d) == CF_OK) {
+        for (uint64_t end = harness_ms() + HARNESS_WAIT_MS;
+             f.connects < two && h.failed_dials == 0 && harness_ms() < end;)
+            cf_loop_run_once(loop, 20);
+        if (f.connects == 2)
+            CHECK(f.peer && cf_peer_local(f.peer));
+        else
+            fprintf(stderr, "  (no IPv6 loopback here: ::1 not checked)\n");
+    }
+    cf_peer_dialer_free(d);
+    cf_peer_service_free(h.svc);
+    cf_peer_service_free(f.svc);
+}
+
 static void test_versions(void)
 {
     CHECK(cf_peer_version_cmp("0.0.38", "0.0.37") > 0);
@@ -605,6 +640,7 @@ int main(void)
     timed("test_outbound_limit", test_outbound_limit);
     timed("test_duplicate_and_keepalive", test_duplicate_and_keepalive);
     timed("test_many", test_many);
+    timed("test_any_address", test_any_address);
     cf_loop_free(loop);
     harness_root_remove(&root);
     harness_root_remove(&other);
