@@ -470,9 +470,27 @@ static void step_upgrade_server(struct cf_ws *ws)
 }
 
 /* OPEN / CLOSING: let wslay read and write, then decide whether the connection is over. */
+/* wslay reads no more (a close is under way): discard what still arrives, so the socket does not
+ * stay readable forever under a level-triggered loop, and notice the peer's end of stream. */
+static void drain(struct cf_ws *ws)
+{
+    uint8_t scratch[16384];
+
+    for (int i = 0; i < 64; i++) {
+        int rc = SSL_read(ws->ssl, scratch, sizeof scratch);
+
+        if (rc <= 0) {
+            ssl_result(ws, rc, "drain");
+            return;
+        }
+    }
+}
+
 static void step_ws(struct cf_ws *ws)
 {
-    if (wslay_event_want_read(ws->wctx) && wslay_event_recv(ws->wctx) != 0 && !ws->eof) {
+    if (!wslay_event_want_read(ws->wctx))
+        drain(ws);
+    else if (wslay_event_recv(ws->wctx) != 0 && !ws->eof) {
         finish(ws, cf_err_set(CF_ERR_PROTOCOL, "WebSocket read failed"));
         return;
     }
