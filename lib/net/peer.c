@@ -308,6 +308,7 @@ static void ws_on_close(struct cf_ws *ws, enum cf_err why, uint16_t sent, uint16
 
     if (p->state != P_CLOSING)
         err = remote_close_reason(p, ws, why, recv);
+    p->state = P_CLOSING; /* callbacks below may no longer send or request */
     if (sent == 1009) { /* wslay refused an oversized message */
         err = CF_ERR_TOO_LARGE;
         snprintf(p->close_detail, sizeof p->close_detail, "message over %u bytes",
