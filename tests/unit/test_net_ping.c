@@ -5,6 +5,8 @@
  * The farmer root is made by `cfarm init`; a "remote harvester" root by `cfarm init -c` from a copy
  * of the farmer's CA, as a user would. ping must print the farmer's node type, versions and node
  * id; from a root with its own CA it must fail with one line on stderr and nothing on stdout.
+ * When python3-aiohttp is installed, a harvester built like Chia's (aiohttp with Chia's ssl
+ * settings, tests/integration/aiohttp_peer.py) must complete the Handshake with this farmer too.
  * Skips (77) when the cfarm program is not built next to the tests ($CFARM_BUILD).
  */
 #include "test.h"
@@ -22,11 +24,15 @@ static struct cf_loop *loop;
 static char cfarm[512];
 static int farmer_connects;
 
+static char last_software[64];
+static int last_node_type;
+
 static void on_connect(struct cf_peer *p, void *u)
 {
-    (void)p;
     (void)u;
     farmer_connects++;
+    snprintf(last_software, sizeof last_software, "%s", cf_peer_handshake(p)->software_version);
+    last_node_type = cf_peer_handshake(p)->node_type;
 }
 
 /* Run argv with stdout/stderr into files while the loop runs; return the exit status. */
@@ -164,6 +170,27 @@ int main(void)
         if (getenv("CFARM_TEST_VERBOSE"))
             fputs(err, stderr);
         CHECK_EQ_U64(count_lines(err), 1);
+    }
+    {   /* a harvester on aiohttp, set up as Chia's, against this farmer */
+        const char *src = getenv("CFARM_SOURCE");
+        char script[600], port_s[16];
+        char *py[] = {"/usr/bin/python3", script, "client", remote, "127.0.0.1", port_s, NULL};
+        char *probe[] = {"/usr/bin/python3", "-c", "import aiohttp", NULL};
+
+        snprintf(script, sizeof script, "%s/tests/integration/aiohttp_peer.py", src ? src : ".");
+        snprintf(port_s, sizeof port_s, "%u", (unsigned)port);
+        if (access(py[0], X_OK) == 0 && run_cmd(probe, out, sizeof out, err, sizeof err) == 0) {
+            CHECK_EQ_U64(run_cmd(py, out, sizeof out, err, sizeof err), 0);
+            CHECK(strstr(out, "farmer handshake: network mainnet version 0.0.38 software 2.5.0 "
+                              "port 8447 node type 3") != NULL);
+            CHECK_EQ_U64(farmer_connects, 2);
+            CHECK_STR(last_software, "aiohttp-harvester");
+            CHECK_EQ_U64(last_node_type, CF_PEER_HARVESTER);
+            if (getenv("CFARM_TEST_VERBOSE"))
+                fprintf(stderr, "%s%s", out, err);
+        } else {
+            printf("  (python3-aiohttp not installed: the aiohttp harvester was not tried)\n");
+        }
     }
     cf_peer_service_free(svc);
     cf_loop_free(loop);
