@@ -6,7 +6,8 @@ chia/server/ssl_context.py does (private CA, CERT_REQUIRED, no hostname check, T
 the server). This script does the same with the same library, and speaks the Chia Handshake, so
 cfarm's transport is checked against the code path a stock Chia node uses, without Chia itself.
 
-  aiohttp_peer.py server ROOT PORTFILE      farmer side: answer one harvester, then exit
+  aiohttp_peer.py server ROOT PORTFILE      farmer side: serve until one harvester completed
+                                            the Handshake and closed with 1000, then exit
   aiohttp_peer.py client ROOT HOST PORT     harvester side: handshake with a farmer, print it
 
 ROOT is a root made by `cfarm init`. Exit status 0 when the exchange completed.
@@ -131,13 +132,15 @@ async def run_server(root, portfile):
                 ok = True
                 print("harvester handshake: %s %s node type %d caps %s" %
                       (hs[1], hs[2], hs[4], hs[5]))
-        if not ok:
-            await ws.close(code=1002, message=b"-6")
+            elif hs and hs[0] != "mainnet":
+                await ws.close(code=1002, message=b"110")  # Err.INCOMPATIBLE_NETWORK_ID
+        if not ok and not ws.closed:
+            await ws.close(code=1002, message=b"-6")  # Err.INVALID_HANDSHAKE
         # wait for the harvester to close (cfarm ping closes with 1000)
         async for _ in ws:
             pass
-        if not done.done():
-            done.set_result(ok and ws.close_code == 1000)
+        if ok and not done.done():
+            done.set_result(ws.close_code == 1000)
         return ws
 
     app = web.Application()

@@ -26,6 +26,11 @@ while [ ! -s "$tmp/port" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 [ -s "$tmp/port" ] || { echo "aiohttp server did not start"; cat "$tmp/server.out"; exit 1; }
 port=$(cat "$tmp/port")
 
+# the aiohttp farmer refuses another network the way Chia does (close 1002, reason "110")
+"$cfarm" ping --root "$tmp/root" --network testnet11 "127.0.0.1:$port" >"$tmp/out" 2>"$tmp/err"
+if [ $? -ne 0 ] && grep -q "another network" "$tmp/err" && [ ! -s "$tmp/out" ]; then ok
+else bad "wrong network not reported: $(cat "$tmp/err")"; fi
+
 "$cfarm" ping --root "$tmp/root" "127.0.0.1:$port" >"$tmp/out" 2>"$tmp/err"
 if [ $? -eq 0 ]; then ok; else bad "ping failed: $(cat "$tmp/err")"; fi
 grep -q "node type:        farmer (3)" "$tmp/out" && ok || bad "node type not shown"

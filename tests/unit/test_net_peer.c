@@ -347,6 +347,7 @@ static void raw_frame_case(const uint8_t *bytes, size_t n, int want_code, const 
     struct cf_peer_config fc = config(&f, &root, CF_PEER_FARMER, CF_CERT_FARMER);
     struct raw_client rc = {0};
 
+    fc.inbound_handshake_ms = 1000; /* for the client that never sends its Handshake */
     rc.port = start_farmer(&f, &fc, 0);
     rc.ca = root.paths.ca_crt;
     rc.crt = root.paths.node_crt[CF_CERT_HARVESTER];
@@ -383,6 +384,8 @@ static void test_bad_frames(void)
     raw_frame_case(text, sizeof text, 1003, "text frame");
     raw_frame_case(bad_msg, sizeof bad_msg, 1002, "malformed Message");
     raw_frame_case(unmasked, sizeof unmasked, 1002, "unmasked frame");
+    /* a client that upgrades and then says nothing is closed when the Handshake is late */
+    raw_frame_case(NULL, 0, 1002, "no Handshake");
 }
 
 static void test_rate_limit_and_ban(void)
