@@ -193,7 +193,8 @@ int main(int argc, char **argv)
     hc = cfg(CF_PEER_HARVESTER, root.paths.node_crt[CF_CERT_HARVESTER],
              root.paths.node_key[CF_CERT_HARVESTER]);
     hc.user = &harvester_side;
-    if (cf_peer_service_new(loop, &fc, &f) != CF_OK || cf_peer_service_new(loop, &hc, &h) != CF_OK ||
+    if (cf_peer_service_new(loop, &fc, &f) != CF_OK ||
+        cf_peer_service_new(loop, &hc, &h) != CF_OK ||
         cf_peer_listen(f, "127.0.0.1", 0, &port) != CF_OK)
         return 1;
     cf_peer_handle(f, 200, CF_PEER_ANY_NODE, on_echo, NULL);

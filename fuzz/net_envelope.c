@@ -40,8 +40,8 @@ static void envelope(const uint8_t *p, size_t n)
     if (cf_wire_msg_parse(p, n, &m) != CF_OK)
         return;
     cf_buf_init(&out, 0);
-    if (cf_wire_msg_write(&out, m.type, m.has_id, m.id, m.data, m.len) != CF_OK ||
-        out.len != n || memcmp(out.data, p, n) != 0) {
+    if (cf_wire_msg_write(&out, m.type, m.has_id, m.id, m.data, m.len) != CF_OK || out.len != n ||
+        memcmp(out.data, p, n) != 0) {
         fprintf(stderr, "Message does not re-encode to its input\n");
         abort();
     }

@@ -44,14 +44,15 @@ static int step_certs(const struct init_ctx *ctx)
     else
         printf("kept private CA %s\n", paths.ca_crt);
     for (int i = 0; i < CF_CERT__NODES; i++)
-        printf("%s %s certificate %s\n", rep.node_created[i] ? "created" : "kept",
-               node_name[i], paths.node_crt[i]);
+        printf("%s %s certificate %s\n", rep.node_created[i] ? "created" : "kept", node_name[i],
+               paths.node_crt[i]);
     if (rep.public_farmer_created)
         printf("created public farmer certificate %s (from Chia's public CA)\n",
                paths.public_farmer_crt);
     else if (!rep.public_ca_present)
         printf("no public farmer certificate: Chia's public CA (%s) is not in this root; a "
-               "farmer that talks to a full node needs it\n", paths.chia_ca_crt);
+               "farmer that talks to a full node needs it\n",
+               paths.chia_ca_crt);
     cf_cert_paths_free(&paths);
     return 0;
 }

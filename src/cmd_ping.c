@@ -28,9 +28,9 @@ struct ping {
 
 static const char *node_type_name(uint8_t t)
 {
-    static const char *const names[] = {"?",          "full_node", "harvester", "farmer",
-                                        "timelord",   "introducer", "wallet",   "data_layer",
-                                        "solver"};
+    static const char *const names[] = {"?",      "full_node",  "harvester",
+                                        "farmer", "timelord",   "introducer",
+                                        "wallet", "data_layer", "solver"};
 
     return t < sizeof names / sizeof names[0] ? names[t] : "?";
 }
@@ -174,7 +174,8 @@ int cmd_ping(int argc, char **argv)
                 return cli_fail("ping: %s needs a value", argv[i]);
         } else if (argv[i][0] == '-' || target) {
             return cli_fail("ping: unexpected argument '%s' (usage: cfarm ping [--root DIR] "
-                            "[--network NAME] [--timeout S] HOST[:PORT])", argv[i]);
+                            "[--network NAME] [--timeout S] HOST[:PORT])",
+                            argv[i]);
         } else {
             target = argv[i];
         }

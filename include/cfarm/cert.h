@@ -47,19 +47,19 @@ struct cf_cert_paths {
  * private_ssl_ca.crt/key, harvester.ssl.private_crt/private_key, farmer.ssl.private_crt/
  * private_key), those paths are used, relative to root unless absolute; any key it lacks takes
  * Chia's default layout above. Chia's keys chia_ssl_ca.crt/key and farmer.ssl.public_crt/public_key
- * name the public CA and the public farmer certificate the same way. A config.yaml that cannot be parsed fails with CF_ERR_CONFIG.
- * On failure *paths holds nothing to free.
+ * name the public CA and the public farmer certificate the same way. A config.yaml that cannot be
+ * parsed fails with CF_ERR_CONFIG. On failure *paths holds nothing to free.
  */
 enum cf_err cf_cert_paths_load(struct cf_cert_paths *paths, const char *root);
 void cf_cert_paths_free(struct cf_cert_paths *paths);
 
 /* What cf_cert_init_root did, for the command to report. */
 struct cf_cert_init_report {
-    bool ca_created;                     /* a new private CA was made */
-    bool ca_copied;                      /* the CA was copied from ca_dir */
-    bool node_created[CF_CERT__NODES];   /* a node certificate was (re)made */
-    bool public_farmer_created;          /* made from chia_ca (only when the root has it) */
-    bool public_ca_present;              /* chia_ca.crt and chia_ca.key are there */
+    bool ca_created;                   /* a new private CA was made */
+    bool ca_copied;                    /* the CA was copied from ca_dir */
+    bool node_created[CF_CERT__NODES]; /* a node certificate was (re)made */
+    bool public_farmer_created;        /* made from chia_ca (only when the root has it) */
+    bool public_ca_present;            /* chia_ca.crt and chia_ca.key are there */
 };
 
 /*

@@ -68,7 +68,8 @@ void cf_loop_timer_free(struct cf_loop_timer *t);
  */
 enum cf_err cf_loop_signal(struct cf_loop *loop, int signo, cf_loop_signal_fn fn, void *arg);
 
-/* Thread-safe: run fn(arg) on the loop thread soon, in the order posted. CF_ERR_NOMEM on failure. */
+/* Thread-safe: run fn(arg) on the loop thread soon, in the order posted. CF_ERR_NOMEM on failure.
+ */
 enum cf_err cf_loop_post(struct cf_loop *loop, cf_loop_fn fn, void *arg);
 
 #endif

@@ -46,10 +46,10 @@ enum {
     CF_PEER_SOLVER = 8,
 };
 #define CF_PEER_NODE_BIT(t) (1u << (t))
-#define CF_PEER_ANY_NODE 0x1feu
+#define CF_PEER_ANY_NODE    0x1feu
 
-#define CF_PEER_MSG_HANDSHAKE 1
-#define CF_PEER_MAX_MESSAGE (50u * 1024 * 1024)
+#define CF_PEER_MSG_HANDSHAKE       1
+#define CF_PEER_MAX_MESSAGE         (50u * 1024 * 1024)
 #define CF_PEER_DEFAULT_PORT_FARMER 8447
 
 struct cf_peer_service;
@@ -83,8 +83,7 @@ struct cf_peer_msg {
 
 typedef void (*cf_peer_conn_fn)(struct cf_peer *p, void *user);
 /* why: CF_OK after a clean close, else the reason (detail in the message text). */
-typedef void (*cf_peer_disc_fn)(struct cf_peer *p, enum cf_err why, const char *detail,
-                                void *user);
+typedef void (*cf_peer_disc_fn)(struct cf_peer *p, enum cf_err why, const char *detail, void *user);
 /* Return CF_OK, or an error to close the connection (code 1002, reason "1", ban 10 s). */
 typedef enum cf_err (*cf_peer_handler_fn)(struct cf_peer *p, const struct cf_peer_msg *m,
                                           void *user);
@@ -101,12 +100,12 @@ struct cf_peer_config {
     const char *(*protocol_version)(uint8_t t);
     const struct cf_peer_capability *caps; /* NULL: [(1,"1"), (2,"1"), (3,"1")] */
     size_t ncaps;
-    const char *ca_crt, *crt, *key;      /* private CA and our private node certificate */
-    uint64_t inbound_handshake_ms;       /* 0: 30000 */
-    uint64_t outbound_handshake_ms;      /* 0: 120000 */
-    uint64_t reconnect_ms;               /* 0: 3000 */
-    uint64_t ping_ms;                    /* outbound WebSocket ping; 0: 60000 */
-    bool limit_local;                    /* apply rate limits and bans to loopback too (tests) */
+    const char *ca_crt, *crt, *key; /* private CA and our private node certificate */
+    uint64_t inbound_handshake_ms;  /* 0: 30000 */
+    uint64_t outbound_handshake_ms; /* 0: 120000 */
+    uint64_t reconnect_ms;          /* 0: 3000 */
+    uint64_t ping_ms;               /* outbound WebSocket ping; 0: 60000 */
+    bool limit_local;               /* apply rate limits and bans to loopback too (tests) */
     cf_peer_conn_fn on_connect;
     cf_peer_disc_fn on_disconnect;
     void *user;
@@ -130,14 +129,15 @@ void cf_peer_service_free(struct cf_peer_service *s);
 enum cf_err cf_peer_handle(struct cf_peer_service *s, uint8_t type, uint32_t sender_mask,
                            cf_peer_handler_fn fn, void *user);
 
-/* Listen on host (NULL: all addresses, IPv6 and IPv4) and port (0: any; *bound gets the port when not NULL). */
+/* Listen on host (NULL: all addresses, IPv6 and IPv4) and port (0: any; *bound gets the port when
+ * not NULL). */
 enum cf_err cf_peer_listen(struct cf_peer_service *s, const char *host, uint16_t port,
                            uint16_t *bound);
 
 /* Dial host:port; with reconnect, dial again reconnect_ms after every failure or disconnect.
  * Without it, a failure before the handshake is reported through on_disconnect with p NULL. */
-enum cf_err cf_peer_dial(struct cf_peer_service *s, const char *host, uint16_t port,
-                         bool reconnect, struct cf_peer_dialer **out);
+enum cf_err cf_peer_dial(struct cf_peer_service *s, const char *host, uint16_t port, bool reconnect,
+                         struct cf_peer_dialer **out);
 /* Stop dialing; an established connection from this dialer is closed. NULL accepted. */
 void cf_peer_dialer_free(struct cf_peer_dialer *d);
 

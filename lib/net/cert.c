@@ -25,13 +25,13 @@
 
 #include "cfarm/hash.h"
 
-#define CA_DAYS 3650
+#define CA_DAYS        3650
 #define NODE_NOT_AFTER "21000802000000Z"
-#define OU_NAME "Organic Farming Division"
+#define OU_NAME        "Organic Farming Division"
 
 static const char *const node_dir[CF_CERT__NODES] = {"harvester", "farmer"};
 
-/* ---- paths ----------------------------------------------------------------------------------- */
+/* ---- paths ---- */
 
 static char *join(const char *root, const char *rel)
 {
@@ -58,8 +58,8 @@ static const char *yaml_lookup(yaml_document_t *doc, const char *a, const char *
 
         if (node == NULL || node->type != YAML_MAPPING_NODE)
             return NULL;
-        for (yaml_node_pair_t *p = node->data.mapping.pairs.start;
-             p < node->data.mapping.pairs.top; p++) {
+        for (yaml_node_pair_t *p = node->data.mapping.pairs.start; p < node->data.mapping.pairs.top;
+             p++) {
             yaml_node_t *key = yaml_document_get_node(doc, p->key);
 
             if (key && key->type == YAML_SCALAR_NODE &&
@@ -183,7 +183,7 @@ void cf_cert_paths_free(struct cf_cert_paths *paths)
     memset(paths, 0, sizeof *paths);
 }
 
-/* ---- files ------------------------------------------------------------------------------------ */
+/* ---- files ---- */
 
 /* mkdir -p for the directory part of path, mode 0755. */
 static enum cf_err make_parent_dirs(const char *path)
@@ -283,7 +283,7 @@ static enum cf_err read_pem_key(const char *path, EVP_PKEY **out)
     return *out ? CF_OK : cf_err_set(CF_ERR_CRYPTO, "%s: not a PEM private key", path);
 }
 
-/* ---- certificate building -------------------------------------------------------------------- */
+/* ---- certificate building ---- */
 
 static EVP_PKEY *new_rsa_key(void)
 {
@@ -294,8 +294,8 @@ static EVP_PKEY *new_rsa_key(void)
 static int set_random_serial(X509 *x)
 {
     BIGNUM *bn = BN_new();
-    int ok = bn && BN_rand(bn, 159, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) &&
-             !BN_is_zero(bn) && BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x)) != NULL;
+    int ok = bn && BN_rand(bn, 159, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) && !BN_is_zero(bn) &&
+             BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x)) != NULL;
 
     BN_free(bn);
     return ok;
@@ -303,8 +303,8 @@ static int set_random_serial(X509 *x)
 
 static int add_name(X509_NAME *n, const char *field, const char *value)
 {
-    return X509_NAME_add_entry_by_txt(n, field, MBSTRING_UTF8, (const unsigned char *)value, -1,
-                                      -1, 0);
+    return X509_NAME_add_entry_by_txt(n, field, MBSTRING_UTF8, (const unsigned char *)value, -1, -1,
+                                      0);
 }
 
 static int add_ext(X509 *x, int nid, const char *value)
@@ -345,8 +345,7 @@ out:
     return err;
 }
 
-static enum cf_err sign_node(X509 *ca, EVP_PKEY *ca_key, const char *crt_path,
-                             const char *key_path)
+static enum cf_err sign_node(X509 *ca, EVP_PKEY *ca_key, const char *crt_path, const char *key_path)
 {
     EVP_PKEY *key = new_rsa_key();
     X509 *x = X509_new();
@@ -359,12 +358,10 @@ static enum cf_err sign_node(X509 *ca, EVP_PKEY *ca_key, const char *crt_path,
         !add_name(name, "OU", OU_NAME))
         goto out;
     if (!X509_set_version(x, X509_VERSION_3) || !set_random_serial(x) ||
-        !X509_set_subject_name(x, name) ||
-        !X509_set_issuer_name(x, X509_get_subject_name(ca)) ||
+        !X509_set_subject_name(x, name) || !X509_set_issuer_name(x, X509_get_subject_name(ca)) ||
         !X509_gmtime_adj(X509_getm_notBefore(x), -86400L) ||
-        !ASN1_TIME_set_string(X509_getm_notAfter(x), NODE_NOT_AFTER) ||
-        !X509_set_pubkey(x, key) || !add_ext(x, NID_subject_alt_name, "DNS:chia.net") ||
-        !X509_sign(x, ca_key, EVP_sha256()))
+        !ASN1_TIME_set_string(X509_getm_notAfter(x), NODE_NOT_AFTER) || !X509_set_pubkey(x, key) ||
+        !add_ext(x, NID_subject_alt_name, "DNS:chia.net") || !X509_sign(x, ca_key, EVP_sha256()))
         goto out;
     err = write_pair(x, key, crt_path, key_path);
 out:
@@ -394,7 +391,7 @@ enum cf_err cf_cert_make_node(const char *ca_crt, const char *ca_key, const char
     return err;
 }
 
-/* ---- init ------------------------------------------------------------------------------------- */
+/* ---- init ---- */
 
 static bool file_exists(const char *path)
 {
@@ -477,8 +474,8 @@ enum cf_err cf_cert_init_root(const struct cf_cert_paths *paths, const char *ca_
     for (int i = 0; i < CF_CERT__NODES && !err; i++) {
         if (!remake_all && file_exists(paths->node_crt[i]) && file_exists(paths->node_key[i]))
             continue;
-        err = cf_cert_make_node(paths->ca_crt, paths->ca_key, paths->node_crt[i],
-                                paths->node_key[i]);
+        err =
+            cf_cert_make_node(paths->ca_crt, paths->ca_key, paths->node_crt[i], paths->node_key[i]);
         report->node_created[i] = err == CF_OK;
     }
     report->public_ca_present = file_exists(paths->chia_ca_crt) && file_exists(paths->chia_ca_key);
@@ -491,7 +488,7 @@ enum cf_err cf_cert_init_root(const struct cf_cert_paths *paths, const char *ca_
     return err;
 }
 
-/* ---- node id ---------------------------------------------------------------------------------- */
+/* ---- node id ---- */
 
 enum cf_err cf_cert_node_id_der(uint8_t out[32], const uint8_t *der, size_t der_len)
 {

@@ -22,7 +22,7 @@
 #include "cfarm/err.h"
 
 #define CF_HTTP_HEAD_MAX 8192
-#define CF_WS_KEY_LEN 24    /* base64 of 16 bytes */
+#define CF_WS_KEY_LEN    24 /* base64 of 16 bytes */
 #define CF_WS_ACCEPT_LEN 28 /* base64 of a SHA-1 */
 
 /*

@@ -62,7 +62,7 @@ struct cf_loop {
 };
 
 #define WAKE_TAG ((void *)1)
-#define SIG_TAG ((void *)2)
+#define SIG_TAG  ((void *)2)
 
 static uint64_t mono_ms(void)
 {
@@ -143,7 +143,7 @@ void cf_loop_stop(struct cf_loop *loop)
     loop->stop = 1;
 }
 
-/* ---- io watchers ---------------------------------------------------------------------------- */
+/* ---- io watchers ---- */
 
 static uint32_t to_epoll(unsigned events)
 {
@@ -198,7 +198,7 @@ void cf_loop_io_free(struct cf_loop_io *io)
     io->loop->dead = io;
 }
 
-/* ---- timers ---------------------------------------------------------------------------------- */
+/* ---- timers ---- */
 
 static void heap_swap(struct cf_loop *l, size_t a, size_t b)
 {
@@ -312,7 +312,7 @@ static void run_timers(struct cf_loop *l)
     }
 }
 
-/* ---- signals and posted work ---------------------------------------------------------------- */
+/* ---- signals and posted work ---- */
 
 enum cf_err cf_loop_signal(struct cf_loop *l, int signo, cf_loop_signal_fn fn, void *arg)
 {
@@ -398,7 +398,7 @@ static void run_posted(struct cf_loop *l)
     }
 }
 
-/* ---- running ---------------------------------------------------------------------------------- */
+/* ---- running ---- */
 
 enum cf_err cf_loop_run_once(struct cf_loop *l, int timeout_ms)
 {

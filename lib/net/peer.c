@@ -25,19 +25,19 @@
 #include "net/wire.h"
 #include "net/ws.h"
 
-#define BAN_PROTOCOL_S 10
-#define BAN_RATE_S 300
-#define TIMED_OUT_KEEP 256
-#define MAX_QUEUED (128u * 1024 * 1024)
-#define MAX_DELAYED (64u * 1024 * 1024)
+#define BAN_PROTOCOL_S   10
+#define BAN_RATE_S       300
+#define TIMED_OUT_KEEP   256
+#define MAX_QUEUED       (128u * 1024 * 1024)
+#define MAX_DELAYED      (64u * 1024 * 1024)
 #define OUTBOUND_PERCENT 30 /* Chia's outbound_rate_limit_percent */
-#define DELAY_RETRY_MS 1000
+#define DELAY_RETRY_MS   1000
 
 /* Chia Err codes sent as the close reason. */
-#define ERR_INVALID_HANDSHAKE "-6"
-#define ERR_INCOMPATIBLE_NETWORK_ID "110"
+#define ERR_INVALID_HANDSHAKE        "-6"
+#define ERR_INCOMPATIBLE_NETWORK_ID  "110"
 #define ERR_INVALID_PROTOCOL_MESSAGE "-4"
-#define ERR_UNKNOWN "1"
+#define ERR_UNKNOWN                  "1"
 
 struct handler {
     cf_peer_handler_fn fn;
@@ -128,7 +128,7 @@ struct cf_peer_service {
 
 static const struct cf_peer_capability default_caps[] = {{1, "1"}, {2, "1"}, {3, "1"}};
 
-/* ---- versions ------------------------------------------------------------------------------------ */
+/* ---- versions ---- */
 
 const char *cf_peer_protocol_version(uint8_t t)
 {
@@ -167,7 +167,7 @@ int cf_peer_version_cmp(const char *a, const char *b)
     return 0;
 }
 
-/* ---- bans ---------------------------------------------------------------------------------------- */
+/* ---- bans ---- */
 
 static bool limits_apply(const struct cf_peer *p)
 {
@@ -216,7 +216,7 @@ static void ban(struct cf_peer *p, unsigned seconds)
     s->bans = b;
 }
 
-/* ---- closing ------------------------------------------------------------------------------------- */
+/* ---- closing ---- */
 
 /* Close because of err: WebSocket code and Chia reason, ban, and remember why for on_disconnect. */
 static void peer_fail(struct cf_peer *p, enum cf_err err, uint16_t code, const char *reason,
@@ -309,7 +309,7 @@ static void ws_on_close(struct cf_ws *ws, enum cf_err why, uint16_t sent, uint16
     if (p->state != P_CLOSING)
         err = remote_close_reason(p, ws, why, recv);
     p->state = P_CLOSING; /* callbacks below may no longer send or request */
-    if (sent == 1009) { /* wslay refused an oversized message */
+    if (sent == 1009) {   /* wslay refused an oversized message */
         err = CF_ERR_TOO_LARGE;
         snprintf(p->close_detail, sizeof p->close_detail, "message over %u bytes",
                  CF_PEER_MAX_MESSAGE);
@@ -340,7 +340,7 @@ static void ws_on_close(struct cf_ws *ws, enum cf_err why, uint16_t sent, uint16
     peer_destroy(p);
 }
 
-/* ---- sending ------------------------------------------------------------------------------------- */
+/* ---- sending ---- */
 
 /* Hold a frame back until the outbound limit allows it (Chia delays, it does not drop). */
 static enum cf_err delay_frame(struct cf_peer *p, uint8_t type, size_t data_len)
@@ -517,7 +517,7 @@ enum cf_err cf_peer_request(struct cf_peer *p, uint8_t type, const uint8_t *data
     return CF_OK;
 }
 
-/* ---- handshake ----------------------------------------------------------------------------------- */
+/* ---- handshake ---- */
 
 static enum cf_err send_handshake(struct cf_peer *p, uint8_t remote_type)
 {
@@ -554,8 +554,8 @@ static void become_ready(struct cf_peer *p)
         return;
     }
     for (struct cf_peer *o = s->peers; o; o = o->next)
-        if (o != p && o->state == P_READY && memcmp(cf_ws_node_id(o->ws), cf_ws_node_id(p->ws),
-                                                      32) == 0) {
+        if (o != p && o->state == P_READY &&
+            memcmp(cf_ws_node_id(o->ws), cf_ws_node_id(p->ws), 32) == 0) {
             cf_err_set(CF_ERR_EXISTS, "replaced by a newer connection from the same node");
             peer_fail(o, CF_ERR_EXISTS, 1000, "", 0);
         }
@@ -610,7 +610,7 @@ static void on_handshake_timeout(struct cf_loop_timer *t, void *arg)
     peer_fail(p, CF_ERR_TIMEOUT, 1002, ERR_INVALID_HANDSHAKE, 0);
 }
 
-/* ---- receiving ----------------------------------------------------------------------------------- */
+/* ---- receiving ---- */
 
 static bool was_timed_out(const struct cf_peer *p, uint16_t id)
 {
@@ -683,15 +683,15 @@ static void ws_on_open(struct cf_ws *ws, void *u)
 
     (void)ws;
     p->state = P_HANDSHAKE;
-    cf_loop_timer_start(p->hs_timer, p->outbound ? c->outbound_handshake_ms
-                                                 : c->inbound_handshake_ms);
+    cf_loop_timer_start(p->hs_timer,
+                        p->outbound ? c->outbound_handshake_ms : c->inbound_handshake_ms);
     if (p->outbound && (err = send_handshake(p, c->node_type)) != CF_OK)
         peer_fail(p, err, 1011, ERR_UNKNOWN, 0);
 }
 
 static const struct cf_ws_cbs peer_ws_cbs = {ws_on_open, ws_on_message, ws_on_close};
 
-/* ---- connections --------------------------------------------------------------------------------- */
+/* ---- connections ---- */
 
 static struct cf_peer *peer_new(struct cf_peer_service *s, bool outbound)
 {
@@ -840,8 +840,8 @@ static void dial_later(struct cf_peer_dialer *d)
     cf_loop_timer_start(d->retry, d->s->cfg.reconnect_ms);
 }
 
-enum cf_err cf_peer_dial(struct cf_peer_service *s, const char *host, uint16_t port,
-                         bool reconnect, struct cf_peer_dialer **out)
+enum cf_err cf_peer_dial(struct cf_peer_service *s, const char *host, uint16_t port, bool reconnect,
+                         struct cf_peer_dialer **out)
 {
     struct cf_peer_dialer *d = calloc(1, sizeof *d);
     enum cf_err err;
@@ -892,7 +892,7 @@ void cf_peer_dialer_free(struct cf_peer_dialer *d)
     free(d);
 }
 
-/* ---- service ------------------------------------------------------------------------------------- */
+/* ---- service ---- */
 
 enum cf_err cf_peer_handle(struct cf_peer_service *s, uint8_t type, uint32_t sender_mask,
                            cf_peer_handler_fn fn, void *user)
@@ -933,8 +933,7 @@ enum cf_err cf_peer_service_new(struct cf_loop *loop, const struct cf_peer_confi
     s->cfg = *cfg;
     s->cfg.ncaps = ncaps;
     s->cfg.inbound_handshake_ms = cfg->inbound_handshake_ms ? cfg->inbound_handshake_ms : 30000;
-    s->cfg.outbound_handshake_ms = cfg->outbound_handshake_ms ? cfg->outbound_handshake_ms
-                                                              : 120000;
+    s->cfg.outbound_handshake_ms = cfg->outbound_handshake_ms ? cfg->outbound_handshake_ms : 120000;
     s->cfg.reconnect_ms = cfg->reconnect_ms ? cfg->reconnect_ms : 3000;
     s->cfg.ping_ms = cfg->ping_ms ? cfg->ping_ms : 60000;
     s->network_id = strdup(cfg->network_id ? cfg->network_id : "mainnet");
@@ -1006,7 +1005,7 @@ void cf_peer_service_free(struct cf_peer_service *s)
     free(s);
 }
 
-/* ---- accessors ----------------------------------------------------------------------------------- */
+/* ---- accessors ---- */
 
 const struct cf_peer_handshake *cf_peer_handshake(const struct cf_peer *p)
 {

@@ -17,7 +17,7 @@ struct rl_setting {
 };
 
 static const struct rl_setting default_setting = {100, 1 * MiB, 100 * MiB, 0};
-#define AGG_FREQ 1000u
+#define AGG_FREQ  1000u
 #define AGG_BYTES (100 * MiB)
 
 static const struct rl_setting *setting_for(uint8_t type)
@@ -26,28 +26,28 @@ static const struct rl_setting *setting_for(uint8_t type)
         uint8_t type;
         struct rl_setting s;
     } table[] = {
-        {1, {5, 10 * KiB, 50 * KiB, 1}},     /* handshake */
-        {3, {5, 1 * MiB, 0, 1}},             /* harvester_handshake */
-        {5, {100, 2048, 0, 1}},              /* new_proof_of_space */
-        {6, {100, 2048, 0, 1}},              /* request_signatures */
-        {7, {100, 2048, 0, 1}},              /* respond_signatures */
-        {12, {100, 1024, 0, 1}},             /* farming_info */
-        {66, {100, 4886, 0, 1}},             /* new_signage_point_harvester */
-        {67, {10, 10 * MiB, 0, 1}},          /* request_plots */
-        {68, {10, 100 * MiB, 0, 1}},         /* respond_plots */
-        {113, {10, 100 * MiB, 0, 1}},        /* respond_plots2 */
-        {78, {1000, 100 * MiB, 0, 1}},       /* plot_sync_start */
-        {79, {1000, 100 * MiB, 0, 1}},       /* plot_sync_loaded */
-        {112, {1000, 100 * MiB, 0, 1}},      /* plot_sync_loaded2 */
-        {80, {1000, 100 * MiB, 0, 1}},       /* plot_sync_removed */
-        {81, {1000, 100 * MiB, 0, 1}},       /* plot_sync_invalid */
-        {82, {1000, 100 * MiB, 0, 1}},       /* plot_sync_keys_missing */
-        {83, {1000, 100 * MiB, 0, 1}},       /* plot_sync_duplicates */
-        {84, {1000, 100 * MiB, 0, 1}},       /* plot_sync_done */
-        {85, {3000, 100 * MiB, 0, 1}},       /* plot_sync_response */
-        {110, {120, 3 * KiB, 0, 0}},         /* partial_proofs */
-        {111, {5, 1024, 0, 1}},              /* configure_window_sizes */
-        {255, {50000, 100, 0, 0}},           /* error */
+        {1, {5, 10 * KiB, 50 * KiB, 1}}, /* handshake */
+        {3, {5, 1 * MiB, 0, 1}},         /* harvester_handshake */
+        {5, {100, 2048, 0, 1}},          /* new_proof_of_space */
+        {6, {100, 2048, 0, 1}},          /* request_signatures */
+        {7, {100, 2048, 0, 1}},          /* respond_signatures */
+        {12, {100, 1024, 0, 1}},         /* farming_info */
+        {66, {100, 4886, 0, 1}},         /* new_signage_point_harvester */
+        {67, {10, 10 * MiB, 0, 1}},      /* request_plots */
+        {68, {10, 100 * MiB, 0, 1}},     /* respond_plots */
+        {113, {10, 100 * MiB, 0, 1}},    /* respond_plots2 */
+        {78, {1000, 100 * MiB, 0, 1}},   /* plot_sync_start */
+        {79, {1000, 100 * MiB, 0, 1}},   /* plot_sync_loaded */
+        {112, {1000, 100 * MiB, 0, 1}},  /* plot_sync_loaded2 */
+        {80, {1000, 100 * MiB, 0, 1}},   /* plot_sync_removed */
+        {81, {1000, 100 * MiB, 0, 1}},   /* plot_sync_invalid */
+        {82, {1000, 100 * MiB, 0, 1}},   /* plot_sync_keys_missing */
+        {83, {1000, 100 * MiB, 0, 1}},   /* plot_sync_duplicates */
+        {84, {1000, 100 * MiB, 0, 1}},   /* plot_sync_done */
+        {85, {3000, 100 * MiB, 0, 1}},   /* plot_sync_response */
+        {110, {120, 3 * KiB, 0, 0}},     /* partial_proofs */
+        {111, {5, 1024, 0, 1}},          /* configure_window_sizes */
+        {255, {50000, 100, 0, 0}},       /* error */
     };
 
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)

@@ -47,8 +47,7 @@ enum cf_err cf_tls_ctx_new(bool server, const char *ca_crt, const char *crt, con
     step = ca_crt;
     if (SSL_CTX_load_verify_locations(ctx, ca_crt, NULL) != 1)
         goto fail;
-    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | (server ? SSL_VERIFY_FAIL_IF_NO_PEER_CERT : 0),
-                       NULL);
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | (server ? SSL_VERIFY_FAIL_IF_NO_PEER_CERT : 0), NULL);
     SSL_CTX_set_verify_depth(ctx, 4);
     *out = ctx;
     return CF_OK;

@@ -54,15 +54,15 @@ struct cf_ws {
     uint16_t port;
     bool reply_then_close; /* server: an HTTP error response is being sent */
 
-    struct cf_buf pre;     /* bytes read after the HTTP head, for wslay first */
+    struct cf_buf pre; /* bytes read after the HTTP head, for wslay first */
     size_t pre_off;
     wslay_event_context_ptr wctx;
     bool eof;
     bool ssl_want_write;
     bool ping_outstanding;
     char close_reason[124]; /* reason text of the peer's close frame */
-    bool abort_pending;    /* a close before OPEN, run from the deadline timer */
-    enum cf_err io_err;    /* what the last fatal SSL result was */
+    bool abort_pending;     /* a close before OPEN, run from the deadline timer */
+    enum cf_err io_err;     /* what the last fatal SSL result was */
 
     uint8_t node_id[32];
     char addr[INET6_ADDRSTRLEN];
@@ -76,7 +76,7 @@ struct cf_ws {
 static void step(struct cf_ws *ws);
 static void start_closing(struct cf_ws *ws);
 
-/* ---- finishing ---------------------------------------------------------------------------------- */
+/* ---- finishing ---- */
 
 static void really_free(struct cf_ws *ws)
 {
@@ -142,7 +142,7 @@ void cf_ws_free(struct cf_ws *ws)
     really_free(ws);
 }
 
-/* ---- I/O helpers ------------------------------------------------------------------------------- */
+/* ---- I/O helpers ---- */
 
 static void set_events(struct cf_ws *ws, bool want_write)
 {
@@ -178,13 +178,16 @@ static int ssl_result(struct cf_ws *ws, int rc, const char *what)
         ws->eof = true;
         cf_tls_error_text(why, sizeof why);
         if (SSL_get_verify_result(ws->ssl) != X509_V_OK)
-            ws->io_err = cf_err_set(CF_ERR_TLS, "%s: the peer's certificate is not from our "
-                                    "private CA (%s)", what,
-                                    X509_verify_cert_error_string(
-                                        SSL_get_verify_result(ws->ssl)));
+            ws->io_err =
+                cf_err_set(CF_ERR_TLS,
+                           "%s: the peer's certificate is not from our "
+                           "private CA (%s)",
+                           what, X509_verify_cert_error_string(SSL_get_verify_result(ws->ssl)));
         else if (strstr(why, "alert"))
-            ws->io_err = cf_err_set(CF_ERR_TLS, "%s: the peer refused us (%s); both ends need "
-                                    "certificates from the same private CA", what, why);
+            ws->io_err = cf_err_set(CF_ERR_TLS,
+                                    "%s: the peer refused us (%s); both ends need "
+                                    "certificates from the same private CA",
+                                    what, why);
         else
             ws->io_err = cf_err_set(CF_ERR_TLS, "%s: %s", what, why);
         return -1;
@@ -210,8 +213,8 @@ static int flush_http(struct cf_ws *ws)
 static int read_head(struct cf_ws *ws, size_t *hlen)
 {
     for (;;) {
-        enum cf_err err = cf_http_head_len(ws->http_in.data, ws->http_in.len, CF_HTTP_HEAD_MAX,
-                                           hlen);
+        enum cf_err err =
+            cf_http_head_len(ws->http_in.data, ws->http_in.len, CF_HTTP_HEAD_MAX, hlen);
         uint8_t chunk[2048];
         int rc;
 
@@ -231,10 +234,9 @@ static int read_head(struct cf_ws *ws, size_t *hlen)
     }
 }
 
-/* ---- wslay callbacks ---------------------------------------------------------------------------- */
+/* ---- wslay callbacks ---- */
 
-static ssize_t wsl_recv(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, int flags,
-                        void *u)
+static ssize_t wsl_recv(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, int flags, void *u)
 {
     struct cf_ws *ws = u;
     int rc, r;
@@ -324,7 +326,7 @@ static const struct wslay_event_callbacks wsl_cbs = {
     .on_msg_recv_callback = wsl_msg,
 };
 
-/* ---- state steps --------------------------------------------------------------------------------- */
+/* ---- state steps ---- */
 
 /* We queued a close frame (or wslay did): wait briefly for the peer's close or end of stream. */
 static void start_closing(struct cf_ws *ws)
@@ -387,9 +389,8 @@ static void step_tls(struct cf_ws *ws)
         return;
     }
     ws->state = ST_UPGRADE;
-    if (!ws->server &&
-        (cf_http_ws_key(ws->key) != CF_OK ||
-         cf_http_write_request(&ws->http_out, ws->host, ws->port, ws->key) != CF_OK))
+    if (!ws->server && (cf_http_ws_key(ws->key) != CF_OK ||
+                        cf_http_write_request(&ws->http_out, ws->host, ws->port, ws->key) != CF_OK))
         finish(ws, CF_ERR_NOMEM);
 }
 
@@ -441,10 +442,9 @@ static void step_upgrade_server(struct cf_ws *ws)
             err = cf_err_set(CF_ERR_PROTOCOL, "upgrade for path %s, not /ws", req.path);
         if (err || ws->opts.reject_status) {
             ws->reply_then_close = true;
-            ws->close_why = err ? err : cf_err_set(CF_ERR_BUSY, "refused with HTTP %d",
-                                                   ws->opts.reject_status);
-            err = cf_http_write_error(&ws->http_out, err ? (strncmp(req.path, "/ws", 3) ? 404
-                                                                                        : 400)
+            ws->close_why =
+                err ? err : cf_err_set(CF_ERR_BUSY, "refused with HTTP %d", ws->opts.reject_status);
+            err = cf_http_write_error(&ws->http_out, err ? (strncmp(req.path, "/ws", 3) ? 404 : 400)
                                                          : ws->opts.reject_status);
         } else {
             err = cf_http_write_101(&ws->http_out, req.key);
@@ -605,7 +605,7 @@ static void on_ping_timer(struct cf_loop_timer *t, void *arg)
     set_events(ws, true);
 }
 
-/* ---- public ----------------------------------------------------------------------------------------- */
+/* ---- public ---- */
 
 static enum cf_err ws_new(struct cf_loop *loop, SSL_CTX *ctx, int fd, bool server,
                           const struct cf_ws_opts *opts, const struct cf_ws_cbs *cbs, void *user,
@@ -700,15 +700,14 @@ enum cf_err cf_ws_connect(struct cf_loop *loop, SSL_CTX *ctx, const char *host, 
         return cf_err_set(CF_ERR_IO, "socket: %s", strerror(errno));
     }
     if (connect(fd, pick->ai_addr, pick->ai_addrlen) != 0 && errno != EINPROGRESS) {
-        err = cf_err_set(CF_ERR_IO, "connect to %s:%u: %s", host, (unsigned)port,
-                         strerror(errno));
+        err = cf_err_set(CF_ERR_IO, "connect to %s:%u: %s", host, (unsigned)port, strerror(errno));
         freeaddrinfo(ai);
         close(fd);
         return err;
     }
     err = ws_new(loop, ctx, fd, false, opts, cbs, user, out);
     if (err == CF_OK) {
-        snprintf((*out)->host, sizeof (*out)->host, "%s", host);
+        snprintf((*out)->host, sizeof(*out)->host, "%s", host);
         (*out)->port = port;
         fill_addr(*out, pick->ai_addr);
         /* SNI for a DNS name, as Chia's client sends it; never for an address literal */

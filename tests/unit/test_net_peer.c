@@ -15,10 +15,10 @@
 #include "cfarm/peer.h"
 
 #define T_FARMING_INFO 12
-#define T_ECHO_REQ 200
-#define T_ECHO_RESP 201
-#define T_SILENT 202
-#define N_REQ 600
+#define T_ECHO_REQ     200
+#define T_ECHO_RESP    201
+#define T_SILENT       202
+#define N_REQ          600
 
 struct side {
     struct cf_peer_service *svc;
@@ -131,7 +131,7 @@ static void start_harvester(struct side *h, struct cf_peer_config *c)
         cf_peer_handle(h->svc, T_ECHO_REQ, CF_PEER_NODE_BIT(CF_PEER_FARMER), on_echo, h);
 }
 
-/* ---- requests ------------------------------------------------------------------------------------ */
+/* ---- requests ---- */
 
 struct req_state {
     int done, matched, failed;
@@ -201,7 +201,7 @@ static void wait_both_gone(struct side *f, struct side *h)
         cf_loop_run_once(loop, 20);
 }
 
-/* ---- tests --------------------------------------------------------------------------------------- */
+/* ---- tests ---- */
 
 static void test_handshake_and_requests(void)
 {
@@ -358,7 +358,8 @@ static void raw_frame_case(const uint8_t *bytes, size_t n, int want_code, const 
     CHECK_EQ_U64(rc.status, 101);
     if (raw_close_code(&rc) != want_code)
         fprintf(stderr, "%s: close code %d, wanted %d (%zu bytes back:%02x %02x %02x %02x)\n", what,
-                raw_close_code(&rc), want_code, rc.got_len, rc.got[0], rc.got[1], rc.got[2], rc.got[3]);
+                raw_close_code(&rc), want_code, rc.got_len, rc.got[0], rc.got[1], rc.got[2],
+                rc.got[3]);
     CHECK_EQ_U64(raw_close_code(&rc), want_code);
     CHECK_EQ_U64(f.connects, 0);
     CHECK_EQ_U64(f.handled, 0);
@@ -368,8 +369,8 @@ static void raw_frame_case(const uint8_t *bytes, size_t n, int want_code, const 
 static void test_bad_frames(void)
 {
     /* a binary frame announcing 60 MiB (masked) and its first bytes: 1009 before buffering it */
-    static const uint8_t oversized[] = {0x82, 0xff, 0, 0, 0, 0, 0x03, 0xc0, 0, 0, 1, 2, 3, 4,
-                                        9, 9, 9, 9};
+    static const uint8_t oversized[] = {0x82, 0xff, 0, 0, 0, 0, 0x03, 0xc0, 0,
+                                        0,    1,    2, 3, 4, 9, 9,    9,    9};
     /* reserved opcode 3: protocol error */
     static const uint8_t bad_opcode[] = {0x83, 0x80, 1, 2, 3, 4};
     /* a text frame "hi": Chia takes binary only */

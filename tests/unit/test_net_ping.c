@@ -136,7 +136,7 @@ int main(void)
     cf_hex_encode(id_hex, id, 32);
     snprintf(target, sizeof target, "127.0.0.1:%u", (unsigned)port);
 
-    {   /* the remote harvester, with certificates from the farmer's CA, gets through */
+    { /* the remote harvester, with certificates from the farmer's CA, gets through */
         char *ping[] = {cfarm, "ping", "--root", remote, target, NULL};
 
         CHECK_EQ_U64(run_cmd(ping, out, sizeof out, err, sizeof err), 0);
@@ -151,7 +151,7 @@ int main(void)
         if (getenv("CFARM_TEST_VERBOSE"))
             fputs(out, stderr);
     }
-    {   /* a root with its own CA is refused: one line on stderr, nothing on stdout */
+    { /* a root with its own CA is refused: one line on stderr, nothing on stdout */
         char *ping[] = {cfarm, "ping", "--root", lone, "--timeout", "20", target, NULL};
 
         CHECK_EQ_U64(run_cmd(ping, out, sizeof out, err, sizeof err), 1);
@@ -162,7 +162,7 @@ int main(void)
             fputs(err, stderr);
         CHECK_EQ_U64(farmer_connects, 1);
     }
-    {   /* another network is refused with a reason the user can act on */
+    { /* another network is refused with a reason the user can act on */
         char *ping[] = {cfarm, "ping", "--root", remote, "--network", "testnet11", target, NULL};
 
         CHECK_EQ_U64(run_cmd(ping, out, sizeof out, err, sizeof err), 1);
@@ -171,7 +171,7 @@ int main(void)
             fputs(err, stderr);
         CHECK_EQ_U64(count_lines(err), 1);
     }
-    {   /* a harvester on aiohttp, set up as Chia's, against this farmer */
+    { /* a harvester on aiohttp, set up as Chia's, against this farmer */
         const char *src = getenv("CFARM_SOURCE");
         char script[600], port_s[16];
         char *py[] = {"/usr/bin/python3", script, "client", remote, "127.0.0.1", port_s, NULL};

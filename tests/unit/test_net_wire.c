@@ -47,17 +47,20 @@ static void test_http(void)
                     "Sec-WebSocket-Key:   dGhlIHNhbXBsZSBub25jZQ==  \r\n\r\n",
                     &r) == CF_OK);
     CHECK_STR(r.key, rfc_key);
-    CHECK(parse_req("GET /other HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
-                    &r) == CF_OK);
+    CHECK(parse_req(
+              "GET /other HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+              "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+              &r) == CF_OK);
     CHECK_STR(r.path, "/other"); /* the caller refuses it */
     /* refused requests */
-    CHECK(parse_req("POST /ws HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
-                    &r) == CF_ERR_PROTOCOL);
-    CHECK(parse_req("GET /ws HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    "Sec-WebSocket-Version: 8\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
-                    &r) == CF_ERR_PROTOCOL);
+    CHECK(parse_req(
+              "POST /ws HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+              "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+              &r) == CF_ERR_PROTOCOL);
+    CHECK(
+        parse_req("GET /ws HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  "Sec-WebSocket-Version: 8\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+                  &r) == CF_ERR_PROTOCOL);
     CHECK(parse_req("GET /ws HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                     "Sec-WebSocket-Version: 13\r\n\r\n",
                     &r) == CF_ERR_PROTOCOL);
@@ -67,9 +70,10 @@ static void test_http(void)
                     "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZS\x01\x01\x01"
                     "\x01\x01\x01\x01==\r\n\r\n",
                     &r) == CF_ERR_PROTOCOL);
-    CHECK(parse_req("GET /w\x7fs HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
-                    &r) == CF_ERR_PROTOCOL);
+    CHECK(parse_req(
+              "GET /w\x7fs HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+              "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+              &r) == CF_ERR_PROTOCOL);
     CHECK(parse_req("GET /ws HTTP/1.1\r\nUpgrade: websocket\r\n", &r) == CF_ERR_EOF);
     memset(big, 'a', sizeof big);
     CHECK(cf_http_head_len((const uint8_t *)big, sizeof big, CF_HTTP_HEAD_MAX, &len) ==
@@ -100,7 +104,7 @@ static void test_envelope(void)
     CHECK(m.type == 66 && m.has_id && m.id == 0x8001 && m.len == 2 && m.data[1] == 0xbb);
     CHECK(cf_wire_msg_parse(no_id, sizeof no_id, &m) == CF_OK);
     CHECK(m.type == 12 && !m.has_id && m.len == 0);
-    CHECK(cf_wire_msg_parse(with_id, sizeof with_id - 1, &m) != CF_OK);    /* short */
+    CHECK(cf_wire_msg_parse(with_id, sizeof with_id - 1, &m) != CF_OK); /* short */
     CHECK(cf_wire_msg_parse((const uint8_t *)"\x0c\x00\x00\x00\x00\x00\x01", 7, &m) ==
           CF_ERR_TRAILING);
     CHECK(cf_wire_msg_parse((const uint8_t *)"\x0c\x02\x00\x00\x00\x00", 6, &m) != CF_OK);
@@ -151,8 +155,8 @@ static void test_rate_limits(void)
     memset(&rl, 0, sizeof rl);
     for (int i = 0; i < 6; i++)
         ok += cf_rl_check(&rl, t, 1, 100, 100, 1) == CF_OK;
-    CHECK_EQ_U64(ok, 5); /* handshake: 5 a minute */
-    CHECK(cf_rl_check(&rl, t + 60000, 1, 100, 100, 1) == CF_OK); /* next window */
+    CHECK_EQ_U64(ok, 5);                                               /* handshake: 5 a minute */
+    CHECK(cf_rl_check(&rl, t + 60000, 1, 100, 100, 1) == CF_OK);       /* next window */
     CHECK(cf_rl_check(&rl, t, 12, 1025, 100, 1) == CF_ERR_RATE_LIMIT); /* farming_info <= 1024 */
     memset(&rl, 0, sizeof rl);
     CHECK(cf_rl_check(&rl, t, 12, 1024, 100, 1) == CF_OK);
