@@ -152,6 +152,8 @@ enum cf_err cf_peer_request(struct cf_peer *p, uint8_t type, const uint8_t *data
 /* Close with WebSocket code 1000 (or 1002 and reason "1" when why is not CF_OK). */
 void cf_peer_close(struct cf_peer *p, enum cf_err why);
 
+/* The peer's Handshake. Its protocol_version decides the message layouts to use with this peer:
+ * cf_proto_version_parse() (cfarm/proto.h) turns it into the codec's version number. */
 const struct cf_peer_handshake *cf_peer_handshake(const struct cf_peer *p);
 bool cf_peer_capability(const struct cf_peer *p, uint16_t id);
 const uint8_t *cf_peer_node_id(const struct cf_peer *p); /* 32 bytes */
@@ -161,6 +163,8 @@ bool cf_peer_local(const struct cf_peer *p);
 void cf_peer_set_user(struct cf_peer *p, void *user);
 void *cf_peer_user(const struct cf_peer *p);
 
+/* Our own node id (SHA-256 of our certificate), 32 bytes. */
+const uint8_t *cf_peer_own_node_id(const struct cf_peer_service *s);
 /* Number of connected (handshaken) peers; whether addr is banned now. */
 size_t cf_peer_count(const struct cf_peer_service *s);
 bool cf_peer_banned(struct cf_peer_service *s, const char *addr);

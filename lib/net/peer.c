@@ -1050,6 +1050,11 @@ void *cf_peer_user(const struct cf_peer *p)
     return p->user;
 }
 
+const uint8_t *cf_peer_own_node_id(const struct cf_peer_service *s)
+{
+    return s->own_id;
+}
+
 size_t cf_peer_count(const struct cf_peer_service *s)
 {
     return s->connected;

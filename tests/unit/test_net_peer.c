@@ -235,6 +235,7 @@ static void test_handshake_and_requests(void)
     CHECK(cf_cert_node_id_file(harvester_id, root.paths.node_crt[CF_CERT_HARVESTER]) == CF_OK);
     CHECK_MEM(cf_peer_node_id(h.peer), farmer_id, 32);
     CHECK_MEM(cf_peer_node_id(f.peer), harvester_id, 32);
+    CHECK_MEM(cf_peer_own_node_id(f.svc), farmer_id, 32);
     /* what the farmer learned */
     hs = cf_peer_handshake(f.peer);
     CHECK_EQ_U64(hs->node_type, CF_PEER_HARVESTER);
@@ -255,6 +256,20 @@ static void test_handshake_and_requests(void)
     CHECK_EQ_U64(run_batch(f.peer, 300), 300);
     CHECK_EQ_U64(h.handled, 300);
     CHECK_EQ_U64(h.bad_half, 0);
+
+    /* the largest message there is (a 50 MiB WebSocket message) goes through */
+    {
+        size_t n = CF_PEER_MAX_MESSAGE - 8;
+        uint8_t *big = calloc(1, n);
+        int want = f.handled + 1;
+
+        CHECK(big && cf_peer_send(h.peer, T_FARMING_INFO, big, n) == CF_OK);
+        CHECK(cf_peer_send(h.peer, T_FARMING_INFO, big, n + 1) == CF_ERR_TOO_LARGE);
+        for (uint64_t end = harness_ms() + HARNESS_WAIT_MS; f.handled < want && harness_ms() < end;)
+            cf_loop_run_once(loop, 20);
+        CHECK_EQ_U64(f.last_len, n);
+        free(big);
+    }
 
     /* a request nobody answers times out */
     CHECK(cf_peer_request(h.peer, T_SILENT, info, 1, 200, on_timeout_response, NULL) == CF_OK);
