@@ -287,6 +287,8 @@ static enum cf_err remote_close_reason(struct cf_peer *p, struct cf_ws *ws, enum
     const char *reason = cf_ws_close_reason(ws);
     enum cf_err err = why;
 
+    if (why != CF_OK) /* the transport ended it for its own reason (timeout, bad frame, EOF) */
+        recv = 0;
     if (recv == 1002 && strcmp(reason, ERR_INCOMPATIBLE_NETWORK_ID) == 0)
         err = cf_err_set(CF_ERR_NETWORK_ID, "the peer is on another network");
     else if (recv == 1002 && strcmp(reason, ERR_INVALID_HANDSHAKE) == 0)
