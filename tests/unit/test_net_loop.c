@@ -44,6 +44,60 @@ static void test_timers(void)
         cf_loop_timer_free(t[i]);
 }
 
+/* Many timers, some stopped and some re-armed: the heap fires the rest in deadline order. */
+#define NT 1000
+static struct cf_loop_timer *many[NT];
+static uint64_t due_of[NT];
+static int fired, out_of_order, fired_stopped;
+static uint64_t last_due;
+static char stopped[NT];
+
+static void on_many(struct cf_loop_timer *t, void *arg)
+{
+    int i = (int)(intptr_t)arg;
+
+    (void)t;
+    fired++;
+    if (stopped[i])
+        fired_stopped++;
+    if (due_of[i] + 10 < last_due) /* armed within a few ms of each other */
+        out_of_order++;
+    if (due_of[i] > last_due)
+        last_due = due_of[i];
+}
+
+static void test_many_timers(void)
+{
+    uint64_t now = cf_loop_now_ms(loop);
+    unsigned x = 12345;
+    int expect = 0;
+
+    for (int i = 0; i < NT; i++) {
+        x = x * 1103515245u + 12345u;
+        CHECK(cf_loop_timer_new(loop, on_many, (void *)(intptr_t)i, &many[i]) == CF_OK);
+        due_of[i] = (x >> 8) % 80;
+        cf_loop_timer_start(many[i], due_of[i]);
+    }
+    for (int i = 0; i < NT; i += 3) {
+        cf_loop_timer_stop(many[i]);
+        stopped[i] = 1;
+    }
+    for (int i = 1; i < NT; i += 7) { /* re-armed later than before */
+        due_of[i] += 10;
+        cf_loop_timer_start(many[i], due_of[i]);
+        stopped[i] = 0;
+    }
+    for (int i = 0; i < NT; i++)
+        expect += !stopped[i];
+    while (fired < expect && cf_loop_now_ms(loop) - now < 10000)
+        cf_loop_run_once(loop, 100);
+    CHECK_EQ_U64(fired, expect);
+    CHECK_EQ_U64(fired_stopped, 0);
+    CHECK_EQ_U64(out_of_order, 0);
+    for (int i = 0; i < NT; i++)
+        cf_loop_timer_free(many[i]);
+}
+
 static int io_events;
 
 static void on_pipe(struct cf_loop_io *io, int fd, unsigned events, void *arg)
@@ -132,6 +186,7 @@ int main(void)
     if (loop == NULL)
         return test_report("test_net_loop");
     test_timers();
+    test_many_timers();
     test_io();
     test_post();
     test_signal();
