@@ -3,6 +3,8 @@
 #define CFARM_COMMANDS_H
 
 int cmd_version(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+int cmd_ping(int argc, char **argv);
 int cmd_msg(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
 /* `cfarm plots add|remove -d DIR`, called by `cfarm plots` with argv[0] = "add"/"remove". */
