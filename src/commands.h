@@ -3,5 +3,6 @@
 #define CFARM_COMMANDS_H
 
 int cmd_version(int argc, char **argv);
+int cmd_keys(int argc, char **argv);
 
 #endif

@@ -11,6 +11,7 @@
 
 static const struct cf_cmd commands[] = {
     {"version", cmd_version, "print the cfarm version"},
+    {"keys", cmd_keys, "generate, add, show, derive and delete keys"},
 };
 
 static void usage(FILE *f)
