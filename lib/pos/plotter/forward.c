@@ -1,0 +1,409 @@
+/*
+ * forward.c: phase 1, forward propagation: F1 for every x, then for tables 1..6 the matches
+ * between adjacent y buckets and Fx of each match, which become the entries of the next table.
+ *
+ * A table being matched is held as y[] and meta[] grouped by bucket (y / kBC), with start[b]
+ * the first entry of bucket b. Entries of bucket b can only match entries of bucket b + 1, so
+ * the buckets are shared out between threads; each thread keeps its matches (the new y, the new
+ * metadata, and the pair's positions) in its own arrays, then a counting sort by the new bucket
+ * gathers them into the next table. Nothing needs a full sort by y: the order inside a bucket
+ * does not change which pairs match.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cfarm/pos_fx.h"
+#include "pos/plotter/internal.h"
+
+struct meta2 {
+    uint64_t w0, w1;
+};
+
+/* A table being matched: y and metadata grouped by bucket. */
+struct level {
+    uint64_t n, nbuckets;
+    uint64_t *y;
+    struct meta2 *meta;   /* tables 2..6; table 1 uses x */
+    const uint32_t *x;
+    uint64_t *start;      /* nbuckets + 1 */
+};
+
+/* One thread's matches. */
+struct out {
+    uint64_t n, cap;
+    uint64_t *y;
+    struct meta2 *meta;
+    struct pl_pair *lr;
+    uint64_t *counts;     /* per new bucket, for the gather */
+    bool nomem;
+};
+
+struct fwd_job {
+    const struct pl_ctx *c;
+    unsigned table;       /* the table being built (2..7) */
+    const struct level *in;
+    struct out *outs;
+    uint64_t nbuckets_out;
+    struct level *next;
+    struct pl_tables *t;
+    const struct cf_pos_f1 *f1;
+    uint64_t *ys;         /* table 1 generation */
+};
+
+static uint64_t nbuckets(unsigned k)
+{
+    return (((uint64_t)1 << (k + CF_POS_EXTRA_BITS)) - 1) / CF_POS_BC + 1;
+}
+
+/* ---- table 1 -------------------------------------------------------------------------------- */
+
+static void f1_task(void *arg, unsigned i, unsigned n)
+{
+    struct fwd_job *j = arg;
+    uint64_t total = (uint64_t)1 << j->c->k, begin, end;
+    /* Shares aligned to F1 batches so each keystream block is made by one thread. */
+    pl_share(total / CF_POS_F1_BATCH, i, n, &begin, &end);
+    begin *= CF_POS_F1_BATCH;
+    end *= CF_POS_F1_BATCH;
+    uint64_t *cnt = j->outs[i].counts;
+    for (uint64_t x = begin; x < end; x += CF_POS_F1_BATCH) {
+        cf_pos_f1_batch(j->f1, x, CF_POS_F1_BATCH, j->ys + x);
+        for (unsigned q = 0; q < CF_POS_F1_BATCH; q++)
+            cnt[j->ys[x + q] / CF_POS_BC]++;
+    }
+}
+
+static void f1_scatter(void *arg, unsigned i, unsigned n)
+{
+    struct fwd_job *j = arg;
+    uint64_t total = (uint64_t)1 << j->c->k, begin, end;
+    pl_share(total / CF_POS_F1_BATCH, i, n, &begin, &end);
+    uint64_t *slot = j->outs[i].counts;
+    uint32_t *x = j->t->x;
+    for (uint64_t v = begin * CF_POS_F1_BATCH; v < end * CF_POS_F1_BATCH; v++) {
+        uint64_t s = slot[j->ys[v] / CF_POS_BC]++;
+        j->next->y[s] = j->ys[v];
+        x[s] = (uint32_t)v;
+    }
+}
+
+/* Turn per-thread bucket counts into start slots (bucket-major, thread-minor) and bucket
+ * starts. */
+static void counts_to_slots(struct out *outs, unsigned threads, uint64_t nb, uint64_t *start)
+{
+    uint64_t sum = 0;
+
+    for (uint64_t b = 0; b < nb; b++) {
+        start[b] = sum;
+        for (unsigned t = 0; t < threads; t++) {
+            uint64_t c = outs[t].counts[b];
+            outs[t].counts[b] = sum;
+            sum += c;
+        }
+    }
+    start[nb] = sum;
+}
+
+/* ---- matching ------------------------------------------------------------------------------- */
+
+struct rmap_cell {
+    uint32_t stamp, head;
+};
+
+static bool out_grow(struct out *o)
+{
+    uint64_t cap = o->cap ? o->cap * 3 / 2 : 4096;
+    void *y = realloc(o->y, cap * sizeof *o->y);
+    if (y)
+        o->y = y;
+    void *m = realloc(o->meta, cap * sizeof *o->meta);
+    if (m)
+        o->meta = m;
+    void *lr = realloc(o->lr, cap * sizeof *o->lr);
+    if (lr)
+        o->lr = lr;
+    if (!y || !m || !lr) {
+        o->nomem = true;
+        return false;
+    }
+    o->cap = cap;
+    return true;
+}
+
+static void to_meta(struct cf_pos_meta *m, const struct level *in, uint64_t i)
+{
+    if (in->x) {
+        cf_pos_meta_from_x(m, in->x[i]);
+    } else {
+        m->w[0] = in->meta[i].w0;
+        m->w[1] = in->meta[i].w1;
+        m->w[2] = m->w[3] = 0;
+    }
+}
+
+static void match_task(void *arg, unsigned ti, unsigned nt)
+{
+    struct fwd_job *j = arg;
+    const struct level *in = j->in;
+    struct out *o = &j->outs[ti];
+    unsigned k = j->c->k;
+    uint64_t b0, b1;
+    struct rmap_cell *rmap = calloc(CF_POS_BC, sizeof *rmap);
+    uint32_t *next = NULL;
+    uint64_t next_cap = 0;
+    uint8_t sq[2][CF_POS_EXTRA_BITS_POW];
+
+    if (!rmap) {
+        o->nomem = true;
+        return;
+    }
+    for (unsigned p = 0; p < 2; p++)
+        for (unsigned m = 0; m < CF_POS_EXTRA_BITS_POW; m++)
+            sq[p][m] = (uint8_t)(((2 * m + p) * (2 * m + p)) % CF_POS_C);
+    pl_share(in->nbuckets > 0 ? in->nbuckets - 1 : 0, ti, nt, &b0, &b1);
+    for (uint64_t b = b0; b < b1 && !o->nomem; b++) {
+        uint64_t ls = in->start[b], le = in->start[b + 1], re = in->start[b + 2];
+        uint64_t base_r = (b + 1) * CF_POS_BC, base_l = b * CF_POS_BC;
+        uint32_t stamp = (uint32_t)(b + 1);
+        unsigned parity = (unsigned)(b & 1);
+
+        if (ls == le || le == re)
+            continue;
+        if (re - le > next_cap) {
+            free(next);
+            next_cap = (re - le) * 2;
+            next = malloc(next_cap * sizeof *next);
+            if (!next) {
+                o->nomem = true;
+                break;
+            }
+        }
+        for (uint64_t r = le; r < re; r++) {
+            struct rmap_cell *cell = &rmap[in->y[r] - base_r];
+            next[r - le] = cell->stamp == stamp ? cell->head : UINT32_MAX;
+            cell->head = (uint32_t)(r - le);
+            cell->stamp = stamp;
+        }
+        for (uint64_t l = ls; l < le; l++) {
+            unsigned il = (unsigned)(in->y[l] - base_l);
+            unsigned a = il / CF_POS_C, cc = il % CF_POS_C;
+            for (unsigned m = 0; m < CF_POS_EXTRA_BITS_POW; m++) {
+                unsigned hi = a + m >= CF_POS_B ? a + m - CF_POS_B : a + m;
+                unsigned lo = sq[parity][m] + cc;
+                lo = lo >= CF_POS_C ? lo - CF_POS_C : lo;
+                const struct rmap_cell *cell = &rmap[hi * CF_POS_C + lo];
+                if (cell->stamp != stamp)
+                    continue;
+                for (uint32_t q = cell->head; q != UINT32_MAX; q = next[q]) {
+                    uint64_t r = le + q;
+                    struct cf_pos_meta ml, mr, mo;
+                    uint64_t yo;
+                    if (o->n == o->cap && !out_grow(o))
+                        goto done;
+                    to_meta(&ml, in, l);
+                    to_meta(&mr, in, r);
+                    cf_pos_fx(k, j->table, in->y[l], &ml, &mr, &yo, &mo);
+                    o->y[o->n] = yo;
+                    o->meta[o->n].w0 = mo.w[0];
+                    o->meta[o->n].w1 = mo.w[1];
+                    o->lr[o->n].l = (uint32_t)l;
+                    o->lr[o->n].r = (uint32_t)r;
+                    o->n++;
+                }
+            }
+        }
+        if (pl_cancelled(j->c))
+            break;
+    }
+done:
+    free(next);
+    free(rmap);
+}
+
+static void gather_count(void *arg, unsigned ti, unsigned nt)
+{
+    struct fwd_job *j = arg;
+    struct out *o = &j->outs[ti];
+    (void)nt;
+    memset(o->counts, 0, j->nbuckets_out * sizeof *o->counts);
+    for (uint64_t i = 0; i < o->n; i++)
+        o->counts[o->y[i] / CF_POS_BC]++;
+}
+
+static void gather_scatter(void *arg, unsigned ti, unsigned nt)
+{
+    struct fwd_job *j = arg;
+    struct out *o = &j->outs[ti];
+    struct pl_pair *lr = j->t->lr[j->table];
+    (void)nt;
+    for (uint64_t i = 0; i < o->n; i++) {
+        uint64_t s = o->counts[o->y[i] / CF_POS_BC]++;
+        j->next->y[s] = o->y[i];
+        j->next->meta[s] = o->meta[i];
+        lr[s] = o->lr[i];
+    }
+}
+
+/* ---- driver --------------------------------------------------------------------------------- */
+
+static void level_free(struct level *l)
+{
+    free(l->y);
+    free(l->meta);
+    free(l->start);
+    memset(l, 0, sizeof *l);
+}
+
+static void outs_free(struct out *outs, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        free(outs[i].y);
+        free(outs[i].meta);
+        free(outs[i].lr);
+        free(outs[i].counts);
+        memset(&outs[i], 0, sizeof outs[i]);
+    }
+}
+
+void pl_tables_free(struct pl_tables *t)
+{
+    free(t->x);
+    for (int i = 0; i < 8; i++)
+        free(t->lr[i]);
+    free(t->f7);
+    memset(t, 0, sizeof *t);
+}
+
+static enum cf_err table1(const struct pl_ctx *c, struct pl_tables *t, struct fwd_job *j,
+                          struct level *cur)
+{
+    uint64_t n = (uint64_t)1 << c->k, nb = nbuckets(c->k);
+    struct cf_pos_f1 f1;
+
+    cf_pos_f1_init(&f1, c->k, c->p->id);
+    j->f1 = &f1;
+    j->ys = malloc(n * sizeof *j->ys);
+    t->x = malloc(n * sizeof *t->x);
+    cur->y = malloc(n * sizeof *cur->y);
+    cur->start = malloc((nb + 2) * sizeof *cur->start);
+    for (unsigned i = 0; i < c->threads; i++)
+        j->outs[i].counts = calloc(nb, sizeof *j->outs[i].counts);
+    for (unsigned i = 0; i < c->threads; i++)
+        if (!j->outs[i].counts)
+            goto nomem;
+    if (!j->ys || !t->x || !cur->y || !cur->start)
+        goto nomem;
+    pl_parallel(c->threads, f1_task, j);
+    counts_to_slots(j->outs, c->threads, nb, cur->start);
+    cur->start[nb + 1] = n;
+    j->next = cur;
+    pl_parallel(c->threads, f1_scatter, j);
+    free(j->ys);
+    j->ys = NULL;
+    cur->n = n;
+    cur->nbuckets = nb;
+    cur->x = t->x;
+    t->n[1] = n;
+    return CF_OK;
+nomem:
+    free(j->ys);
+    j->ys = NULL;
+    return cf_err_set(CF_ERR_NOMEM, "table 1 of %llu entries", (unsigned long long)n);
+}
+
+static enum cf_err next_table(const struct pl_ctx *c, struct pl_tables *t, struct fwd_job *j,
+                              struct level *cur, struct level *next, unsigned table)
+{
+    uint64_t nb = nbuckets(c->k), total = 0;
+
+    j->table = table;
+    j->in = cur;
+    j->nbuckets_out = nb;
+    pl_parallel(c->threads, match_task, j);
+    for (unsigned i = 0; i < c->threads; i++) {
+        if (j->outs[i].nomem)
+            return cf_err_set(CF_ERR_NOMEM, "table %u matches", table);
+        total += j->outs[i].n;
+    }
+    if (pl_cancelled(c))
+        return cf_err_set(CF_ERR_CANCELLED, "plotting stopped");
+    if (total >= UINT32_MAX)
+        return cf_err_set(CF_ERR_TOO_LARGE, "table %u has %llu entries", table,
+                          (unsigned long long)total);
+    t->n[table] = total;
+    t->lr[table] = malloc((total + 1) * sizeof *t->lr[table]);
+    if (!t->lr[table])
+        return cf_err_set(CF_ERR_NOMEM, "table %u", table);
+    if (table == 7) {
+        /* The last table needs no grouping: f7 and the pair, in any order. */
+        uint64_t s = 0;
+        t->f7 = malloc((total + 1) * sizeof *t->f7);
+        if (!t->f7)
+            return cf_err_set(CF_ERR_NOMEM, "table 7");
+        for (unsigned i = 0; i < c->threads; i++)
+            for (uint64_t q = 0; q < j->outs[i].n; q++, s++) {
+                t->f7[s] = (uint32_t)(j->outs[i].y[q] >> CF_POS_EXTRA_BITS);
+                t->lr[7][s] = j->outs[i].lr[q];
+            }
+        return CF_OK;
+    }
+    next->y = malloc((total + 1) * sizeof *next->y);
+    next->meta = malloc((total + 1) * sizeof *next->meta);
+    next->start = malloc((nb + 2) * sizeof *next->start);
+    if (!next->y || !next->meta || !next->start)
+        return cf_err_set(CF_ERR_NOMEM, "table %u", table);
+    pl_parallel(c->threads, gather_count, j);
+    counts_to_slots(j->outs, c->threads, nb, next->start);
+    next->start[nb + 1] = total;
+    j->next = next;
+    j->t = t;
+    pl_parallel(c->threads, gather_scatter, j);
+    next->n = total;
+    next->nbuckets = nb;
+    return CF_OK;
+}
+
+enum cf_err pl_forward(const struct pl_ctx *c, struct pl_tables *t)
+{
+    struct out outs[64];
+    struct fwd_job j;
+    struct level cur, next;
+    enum cf_err err;
+
+    memset(t, 0, sizeof *t);
+    memset(outs, 0, sizeof outs);
+    memset(&cur, 0, sizeof cur);
+    memset(&next, 0, sizeof next);
+    memset(&j, 0, sizeof j);
+    t->k = c->k;
+    j.c = c;
+    j.outs = outs;
+    j.t = t;
+    pl_progress(c, 1, "table 1", 0);
+    err = table1(c, t, &j, &cur);
+    for (unsigned table = 2; !err && table <= 7; table++) {
+        char label[16];
+        snprintf(label, sizeof label, "table %u", table);
+        pl_progress(c, 1, label, (table - 1) / 7.0);
+        err = next_table(c, t, &j, &cur, &next, table);
+        for (unsigned i = 0; i < c->threads; i++)
+            outs[i].n = 0;
+        if (!err && pl_cancelled(c))
+            err = cf_err_set(CF_ERR_CANCELLED, "plotting stopped");
+        /* The table below keeps only x / lr; its y and metadata are done with. */
+        cur.x = NULL;
+        free(cur.y);
+        free(cur.meta);
+        free(cur.start);
+        cur = next;
+        memset(&next, 0, sizeof next);
+    }
+    pl_progress(c, 1, "done", 1);
+    outs_free(outs, 64);
+    level_free(&cur);
+    level_free(&next);
+    if (err)
+        pl_tables_free(t);
+    return err;
+}
