@@ -44,7 +44,8 @@ int plots_verify_core(const char *id_hex, const char *k_str, const char *challen
         snprintf(line, line_len, "--k needs a number 0..255");
         return 2;
     }
-    if (!challenge_hex || cf_hex_decode_exact(challenge, sizeof challenge, challenge_hex) != CF_OK) {
+    if (!challenge_hex ||
+        cf_hex_decode_exact(challenge, sizeof challenge, challenge_hex) != CF_OK) {
         snprintf(line, line_len, "--challenge needs 32 bytes of hex");
         return 2;
     }

@@ -24,7 +24,13 @@ void cf_chacha8_keysetup(struct cf_chacha8 *c, const uint8_t key[32], const uint
 
 /* Write n_blocks 64-byte keystream blocks, starting at block counter pos, to out (64*n_blocks
  * bytes). The counter wraps modulo 2^64 like the reference. */
-void cf_chacha8_keystream(const struct cf_chacha8 *c, uint64_t pos, size_t n_blocks,
-                          uint8_t *out);
+void cf_chacha8_keystream(const struct cf_chacha8 *c, uint64_t pos, size_t n_blocks, uint8_t *out);
+
+/*
+ * One keystream block for each of n block counters: block i (counter pos[i]) goes to
+ * out[64*i .. 64*i+64). Equal to cf_chacha8_keystream(c, pos[i], 1, ...) for each i, computed
+ * several lanes at a time with portable vector code (lib/crypto/chacha8_lanes.c).
+ */
+void cf_chacha8_blocks(const struct cf_chacha8 *c, const uint64_t *pos, size_t n, uint8_t *out);
 
 #endif

@@ -25,12 +25,12 @@
 
 #include "cfarm/chacha8.h"
 
-#define CF_POS_EXTRA_BITS 6
+#define CF_POS_EXTRA_BITS     6
 #define CF_POS_EXTRA_BITS_POW 64
-#define CF_POS_B 119
-#define CF_POS_C 127
-#define CF_POS_BC 15113 /* kB * kC: the width of a bucket (BC group) of y values */
-#define CF_POS_F1_BLOCK_BITS 512
+#define CF_POS_B              119
+#define CF_POS_C              127
+#define CF_POS_BC             15113 /* kB * kC: the width of a bucket (BC group) of y values */
+#define CF_POS_F1_BLOCK_BITS  512
 /* chiapos evaluates F1 in batches of at most 2^kBatchSizes = 256 x values. */
 #define CF_POS_F1_BATCH 256
 
@@ -50,6 +50,10 @@ uint64_t cf_pos_f1(const struct cf_pos_f1 *f, uint64_t x);
 /* F1 of x = first_x .. first_x+n-1 into ys[0..n). Any n; the keystream is generated once per
  * 512-bit block for runs of consecutive x, which is what makes plotting table 1 cheap. */
 void cf_pos_f1_batch(const struct cf_pos_f1 *f, uint64_t first_x, size_t n, uint64_t *ys);
+
+/* F1 of n arbitrary x values (xs[i] < 2^k) into ys[0..n), keystream blocks computed several at
+ * a time (cf_chacha8_blocks). Same results as cf_pos_f1 on each; xs and ys may be the same. */
+void cf_pos_f1_many(const struct cf_pos_f1 *f, const uint64_t *xs, size_t n, uint64_t *ys);
 
 /* ---- Fx ---- */
 
@@ -79,6 +83,16 @@ static inline void cf_pos_meta_from_x(struct cf_pos_meta *m, uint64_t x)
 void cf_pos_fx(unsigned k, unsigned table, uint64_t y_left, const struct cf_pos_meta *left,
                const struct cf_pos_meta *right, uint64_t *y_out, struct cf_pos_meta *meta_out);
 
+/*
+ * Fx of n pairs at once: pair i is (y_left[i], left[i], right[i]) and its results go to
+ * y_out[i], meta_out[i]. Outputs must not overlap inputs of a later pair (writing pair i over
+ * inputs of pair i or earlier is fine). Same results as cf_pos_fx, several hashes per
+ * vector instruction (cf_blake3_short_many).
+ */
+void cf_pos_fx_many(unsigned k, unsigned table, size_t n, const uint64_t *y_left,
+                    const struct cf_pos_meta *left, const struct cf_pos_meta *right,
+                    uint64_t *y_out, struct cf_pos_meta *meta_out);
+
 /* ---- matching ---- */
 
 /* The target chiapos precomputes: for a left entry with yl mod kBC = il in a bucket of parity
@@ -105,5 +119,29 @@ static inline bool cf_pos_match(uint64_t yl, uint64_t yr)
     unsigned t = 2 * m + (unsigned)(bl & 1);
     return (ir % CF_POS_C + CF_POS_C - il % CF_POS_C) % CF_POS_C == (t * t) % CF_POS_C;
 }
+
+/*
+ * Every match between one bucket (BC group) of y values and the next, in the order chiapos's
+ * FxCalculator::FindMatches reports them, which fixes the order of a plotter's new table:
+ * for each left entry in order, for m = 0..63, each right entry whose y mod kBC is the m-th
+ * target, in order. yl[0..nl) must all lie in one bucket b and yr[0..nr) in bucket b+1, each
+ * sorted ascending (equal values adjacent). Like chiapos, a right bucket records at most 15
+ * entries per y value and positions modulo 4096 (its rmap packs count:4 and pos:12 bits);
+ * real buckets hold a few hundred entries, so this only matters for byte-exactness on
+ * pathological input.
+ *
+ * The context is the reusable right-bucket map (about 30 KiB; the caller owns it, zero it once
+ * with cf_pos_matcher_init). Returns the number of matches; only the first max pairs are
+ * written to idx_l/idx_r.
+ */
+struct cf_pos_matcher {
+    uint16_t count[CF_POS_BC]; /* right entries per y mod kBC (chiapos: 4 bits) */
+    uint16_t pos[CF_POS_BC];   /* first right position with that value (chiapos: 12 bits) */
+};
+
+void cf_pos_matcher_init(struct cf_pos_matcher *m);
+size_t cf_pos_find_matches(struct cf_pos_matcher *m, const uint64_t *yl, size_t nl,
+                           const uint64_t *yr, size_t nr, uint16_t *idx_l, uint16_t *idx_r,
+                           size_t max);
 
 #endif

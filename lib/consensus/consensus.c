@@ -53,8 +53,8 @@ unsigned cf_pos_prefix_bits(uint32_t height)
     return bits;
 }
 
-void cf_pos_challenge(uint8_t out[32], const uint8_t plot_id[32],
-                      const uint8_t challenge_hash[32], const uint8_t sp_hash[32])
+void cf_pos_challenge(uint8_t out[32], const uint8_t plot_id[32], const uint8_t challenge_hash[32],
+                      const uint8_t sp_hash[32])
 {
     uint8_t h[32];
 

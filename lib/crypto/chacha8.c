@@ -44,8 +44,7 @@ void cf_chacha8_keysetup(struct cf_chacha8 *c, const uint8_t key[32], const uint
     c->input[15] = nonce ? cf_load_le32(nonce + 4) : 0;
 }
 
-void cf_chacha8_keystream(const struct cf_chacha8 *c, uint64_t pos, size_t n_blocks,
-                          uint8_t *out)
+void cf_chacha8_keystream(const struct cf_chacha8 *c, uint64_t pos, size_t n_blocks, uint8_t *out)
 {
     uint32_t j[16], x[16];
 

@@ -76,3 +76,37 @@ void cf_pos_f1_batch(const struct cf_pos_f1 *f, uint64_t first_x, size_t n, uint
         n -= m;
     }
 }
+
+#define F1_CHUNK 64
+
+void cf_pos_f1_many(const struct cf_pos_f1 *f, const uint64_t *xs, size_t n, uint64_t *ys)
+{
+    /* Each x needs one block, or two adjacent ones when its bits straddle a block boundary. */
+    uint8_t buf[2 * F1_CHUNK * CF_CHACHA8_BLOCK_LEN + 8];
+    uint64_t pos[2 * F1_CHUNK];
+    unsigned slot[F1_CHUNK];
+    const unsigned k = f->k;
+
+    while (n > 0) {
+        size_t m = n < F1_CHUNK ? n : F1_CHUNK, blocks = 0;
+        for (size_t i = 0; i < m; i++) {
+            uint64_t bit = xs[i] * k;
+            slot[i] = (unsigned)blocks;
+            pos[blocks++] = bit / CF_POS_F1_BLOCK_BITS;
+            if (bit % CF_POS_F1_BLOCK_BITS + k > CF_POS_F1_BLOCK_BITS)
+                pos[blocks++] = bit / CF_POS_F1_BLOCK_BITS + 1;
+        }
+        cf_chacha8_blocks(&f->chacha, pos, blocks, buf);
+        memset(buf + blocks * CF_CHACHA8_BLOCK_LEN, 0, 8);
+        for (size_t i = 0; i < m; i++) {
+            uint64_t x = xs[i];
+            unsigned start = (unsigned)(x * k % CF_POS_F1_BLOCK_BITS);
+            ys[i] = slice_bits(buf + (size_t)slot[i] * CF_CHACHA8_BLOCK_LEN, start, k)
+                        << CF_POS_EXTRA_BITS |
+                    extra_bits(x, k);
+        }
+        xs += m;
+        ys += m;
+        n -= m;
+    }
+}

@@ -113,29 +113,73 @@ static void hash_bits(struct cf_pos_meta *out, const uint8_t hash[32], unsigned 
     }
 }
 
-void cf_pos_fx(unsigned k, unsigned table, uint64_t y_left, const struct cf_pos_meta *left,
-               const struct cf_pos_meta *right, uint64_t *y_out, struct cf_pos_meta *meta_out)
+/* The BLAKE3 input for one Fx, zero-padded to 64 bytes; returns its length in bytes. */
+static uint8_t fx_input(uint8_t block[64], unsigned k, unsigned table, uint64_t y_left,
+                        const struct cf_pos_meta *left, const struct cf_pos_meta *right)
 {
-    uint8_t input[64 + 16], hash[32];
-    struct bitw b = {input, 0, 0};
-    unsigned ybits = k + CF_POS_EXTRA_BITS;
+    uint8_t tmp[64 + 16] = {0};
+    struct bitw b = {tmp, 0, 0};
     unsigned in_bits = cf_pos_meta_bits(k, table - 1);
-    struct cf_pos_meta out = {{0, 0, 0, 0}};
 
-    if (table < 2 || table > 7) {
-        *y_out = 0;
-        *meta_out = out;
-        return;
-    }
-    put(&b, y_left, ybits);
+    put(&b, y_left, k + CF_POS_EXTRA_BITS);
     put_meta(&b, left, in_bits);
     put_meta(&b, right, in_bits);
-    cf_blake3_short(hash, input, finish(&b, input));
+    size_t len = finish(&b, tmp);
+    memcpy(block, tmp, 64);
+    return (uint8_t)len;
+}
+
+/* New y and metadata from the hash. left/right may alias meta_out. */
+static void fx_output(const uint8_t hash[32], unsigned k, unsigned table,
+                      const struct cf_pos_meta *left, const struct cf_pos_meta *right,
+                      uint64_t *y_out, struct cf_pos_meta *meta_out)
+{
+    unsigned ybits = k + CF_POS_EXTRA_BITS;
+    struct cf_pos_meta out = {{0, 0, 0, 0}};
 
     *y_out = cf_load_be64(hash) >> (64 - ybits);
     if (table < 4)
-        concat(&out, left, right, in_bits);
+        concat(&out, left, right, cf_pos_meta_bits(k, table - 1));
     else if (table < 7)
         hash_bits(&out, hash, ybits, cf_pos_meta_bits(k, table));
     *meta_out = out;
+}
+
+void cf_pos_fx(unsigned k, unsigned table, uint64_t y_left, const struct cf_pos_meta *left,
+               const struct cf_pos_meta *right, uint64_t *y_out, struct cf_pos_meta *meta_out)
+{
+    uint8_t block[64], hash[32];
+
+    if (table < 2 || table > 7) {
+        *y_out = 0;
+        memset(meta_out, 0, sizeof *meta_out);
+        return;
+    }
+    cf_blake3_short(hash, block, fx_input(block, k, table, y_left, left, right));
+    fx_output(hash, k, table, left, right, y_out, meta_out);
+}
+
+#define FX_CHUNK 16
+
+void cf_pos_fx_many(unsigned k, unsigned table, size_t n, const uint64_t *y_left,
+                    const struct cf_pos_meta *left, const struct cf_pos_meta *right,
+                    uint64_t *y_out, struct cf_pos_meta *meta_out)
+{
+    uint8_t blocks[64 * FX_CHUNK], lens[FX_CHUNK], hashes[32 * FX_CHUNK];
+
+    if (table < 2 || table > 7) {
+        memset(y_out, 0, n * sizeof *y_out);
+        memset(meta_out, 0, n * sizeof *meta_out);
+        return;
+    }
+    for (size_t done = 0; done < n; done += FX_CHUNK) {
+        size_t m = n - done < FX_CHUNK ? n - done : FX_CHUNK;
+        for (size_t i = 0; i < m; i++)
+            lens[i] = fx_input(blocks + 64 * i, k, table, y_left[done + i], &left[done + i],
+                               &right[done + i]);
+        cf_blake3_short_many(hashes, blocks, lens, m);
+        for (size_t i = 0; i < m; i++)
+            fx_output(hashes + 32 * i, k, table, &left[done + i], &right[done + i],
+                      &y_out[done + i], &meta_out[done + i]);
+    }
 }

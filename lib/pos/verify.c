@@ -94,9 +94,60 @@ static void to_plot_order(uint64_t xs[CF_POS_PROOF_XS])
     }
 }
 
+/* Split n entries (pairs 2i, 2i+1) into left and right arrays for cf_pos_fx_many. */
+static void split_pairs(unsigned n, const uint64_t *ys, const struct cf_pos_meta *meta,
+                        uint64_t *yl, struct cf_pos_meta *ml, struct cf_pos_meta *mr)
+{
+    for (unsigned i = 0; i < n / 2; i++) {
+        yl[i] = ys[2 * i];
+        ml[i] = meta[2 * i];
+        mr[i] = meta[2 * i + 1];
+    }
+}
+
 enum cf_err cf_pos_verify(const uint8_t plot_id[CF_POS_ID_LEN], unsigned k,
                           const uint8_t challenge[32], const uint8_t *proof, size_t proof_len,
                           uint8_t quality[CF_POS_QUALITY_LEN])
+{
+    struct cf_pos_f1 f1;
+    struct cf_pos_meta meta[CF_POS_PROOF_XS], ml[CF_POS_PROOF_XS / 2], mr[CF_POS_PROOF_XS / 2];
+    uint64_t xs[CF_POS_PROOF_XS], ys[CF_POS_PROOF_XS], yl[CF_POS_PROOF_XS / 2];
+
+    if (k < CF_POS_K_MIN || k > CF_POS_K_MAX)
+        return cf_err_set(CF_ERR_BAD_PROOF, "k=%u outside %d..%d", k, CF_POS_K_MIN, CF_POS_K_MAX);
+    if (proof_len != 8 * (size_t)k)
+        return cf_err_set(CF_ERR_BAD_PROOF, "proof is %zu bytes, k=%u needs %u", proof_len, k,
+                          8 * k);
+    cf_pos_unpack_xs(xs, k, proof);
+    cf_pos_f1_init(&f1, k, plot_id);
+    cf_pos_f1_many(&f1, xs, CF_POS_PROOF_XS, ys);
+    for (unsigned i = 0; i < CF_POS_PROOF_XS; i++)
+        cf_pos_meta_from_x(&meta[i], xs[i]);
+    /* Level t holds the 64 >> (t-1) entries of table t; each pair must match before it is
+     * combined into an entry of table t+1. */
+    for (unsigned table = 1; table < 7; table++) {
+        unsigned n = CF_POS_PROOF_XS >> (table - 1);
+        for (unsigned i = 0; i < n; i += 2) {
+            if (!cf_pos_match(ys[i], ys[i + 1]))
+                return cf_err_set(CF_ERR_BAD_PROOF, "table %u: entries %u and %u do not match",
+                                  table, i, i + 1);
+        }
+        split_pairs(n, ys, meta, yl, ml, mr);
+        cf_pos_fx_many(k, table + 1, n / 2, yl, ml, mr, ys, meta);
+    }
+    if (ys[0] >> CF_POS_EXTRA_BITS != cf_load_be64(challenge) >> (64 - k))
+        return cf_err_set(CF_ERR_BAD_PROOF, "f7 does not match the challenge");
+
+    to_plot_order(xs);
+    unsigned qi = (unsigned)(challenge[31] & 31) << 1;
+    cf_pos_quality_from_xs(quality, challenge, k, xs[qi], xs[qi + 1]);
+    return CF_OK;
+}
+
+/* The same, one value at a time through the scalar reference ChaCha8 and BLAKE3. */
+enum cf_err cf_pos_verify_ref(const uint8_t plot_id[CF_POS_ID_LEN], unsigned k,
+                              const uint8_t challenge[32], const uint8_t *proof, size_t proof_len,
+                              uint8_t quality[CF_POS_QUALITY_LEN])
 {
     struct cf_pos_f1 f1;
     struct cf_pos_meta meta[CF_POS_PROOF_XS];
@@ -140,21 +191,20 @@ enum cf_err cf_pos_reorder_proof(const uint8_t plot_id[CF_POS_ID_LEN], unsigned 
                                  uint64_t xs_proof[CF_POS_PROOF_XS])
 {
     struct cf_pos_f1 f1;
-    struct cf_pos_meta meta[CF_POS_PROOF_XS];
-    uint64_t ys[CF_POS_PROOF_XS], xs[CF_POS_PROOF_XS];
+    struct cf_pos_meta meta[CF_POS_PROOF_XS], ml[CF_POS_PROOF_XS / 2], mr[CF_POS_PROOF_XS / 2];
+    uint64_t ys[CF_POS_PROOF_XS], xs[CF_POS_PROOF_XS], yl[CF_POS_PROOF_XS / 2];
 
     if (k < CF_POS_K_MIN || k > CF_POS_K_MAX)
         return cf_err_set(CF_ERR_INVAL, "k=%u outside %d..%d", k, CF_POS_K_MIN, CF_POS_K_MAX);
     memcpy(xs, xs_disk, sizeof xs);
     cf_pos_f1_init(&f1, k, plot_id);
-    for (unsigned i = 0; i < CF_POS_PROOF_XS; i++) {
-        ys[i] = cf_pos_f1(&f1, xs[i]);
+    cf_pos_f1_many(&f1, xs, CF_POS_PROOF_XS, ys);
+    for (unsigned i = 0; i < CF_POS_PROOF_XS; i++)
         cf_pos_meta_from_x(&meta[i], xs[i]);
-    }
-    /* At each level the entry with the smaller y goes left, as the plotter placed them; the
-     * x values under the two subtrees move with them. Table 7 is only a decision (no Fx). */
-    for (unsigned table = 2; table <= 7; table++) {
-        unsigned n = CF_POS_PROOF_XS >> (table - 2), run = 1u << (table - 2);
+    /* At each level the entry with the smaller y goes left, as the plotter placed them, and the
+     * x values under the two subtrees move with them. The last level is only a decision. */
+    for (unsigned table = 1; table < 7; table++) {
+        unsigned n = CF_POS_PROOF_XS >> (table - 1), run = 1u << (table - 1);
         for (unsigned i = 0; i < n; i += 2) {
             unsigned l = i, r = i + 1;
             if (!(ys[i] < ys[i + 1])) {
@@ -162,9 +212,12 @@ enum cf_err cf_pos_reorder_proof(const uint8_t plot_id[CF_POS_ID_LEN], unsigned 
                 r = i;
                 swap_runs(xs + i * run, xs + (i + 1) * run, run);
             }
-            if (table < 7)
-                cf_pos_fx(k, table, ys[l], &meta[l], &meta[r], &ys[i / 2], &meta[i / 2]);
+            yl[i / 2] = ys[l];
+            ml[i / 2] = meta[l];
+            mr[i / 2] = meta[r];
         }
+        if (table < 6)
+            cf_pos_fx_many(k, table + 1, n / 2, yl, ml, mr, ys, meta);
     }
     memcpy(xs_proof, xs, sizeof xs);
     return CF_OK;

@@ -91,8 +91,8 @@ static void test_blake3(void)
 
     /* Edge lengths around block and chunk boundaries: one-shot, byte by byte, and the short
      * path agree; longer outputs extend shorter ones. */
-    static const size_t lens[] = {0, 1, 55, 56, 57, 63, 64, 65, 127, 128, 129, 1023, 1024, 1025,
-                                  2047, 2048, 2049, 3072, 3073, 4096, 4097};
+    static const size_t lens[] = {0,    1,    55,   56,   57,   63,   64,   65,   127,  128, 129,
+                                  1023, 1024, 1025, 2047, 2048, 2049, 3072, 3073, 4096, 4097};
     for (size_t i = 0; i < sizeof buf; i++)
         buf[i] = (uint8_t)(i * 31 + 7);
     for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
@@ -158,6 +158,59 @@ static void test_f1(void)
         CHECK(same);
         cf_pos_f1_batch(&f, 0, 3, ys);
         CHECK(ys[2] == cf_pos_f1(&f, 2));
+    }
+}
+
+/* F1 for several k against the definition read bit by bit from the keystream. */
+static void test_f1_model(void)
+{
+    static const unsigned ks[] = {18, 19, 27, 32, 33, 47, 50};
+    uint8_t id[32], key[32];
+    unsigned bad = 0;
+
+    for (int j = 0; j < 32; j++)
+        id[j] = (uint8_t)rnd();
+    key[0] = 1;
+    memcpy(key + 1, id, 31);
+    for (size_t i = 0; i < sizeof ks / sizeof ks[0]; i++) {
+        unsigned k = ks[i];
+        struct cf_pos_f1 f;
+        struct cf_chacha8 c;
+        cf_pos_f1_init(&f, k, id);
+        cf_chacha8_keysetup(&c, key, NULL);
+        for (int rep = 0; rep < 200; rep++) {
+            uint64_t x = rnd() & (((uint64_t)1 << k) - 1), bit = x * k, y = 0;
+            uint8_t blocks[128];
+            cf_chacha8_keystream(&c, bit / 512, 2, blocks);
+            for (unsigned b = 0; b < k; b++) {
+                unsigned at = (unsigned)(bit % 512) + b;
+                y = y << 1 | ((blocks[at / 8] >> (7 - at % 8)) & 1);
+            }
+            y = y << 6 | x >> (k - 6);
+            bad += cf_pos_f1(&f, x) != y;
+        }
+    }
+    CHECK_EQ_U64(bad, 0);
+}
+
+/* Quality for an odd k: the 2k bits of x_small || x_big left-aligned in ceil(2k/8) bytes. */
+static void test_quality_model(void)
+{
+    static const unsigned ks[] = {19, 33, 50};
+    for (size_t i = 0; i < sizeof ks / sizeof ks[0]; i++) {
+        unsigned k = ks[i], pos = 0;
+        uint8_t ch[32], in[32 + 13] = {0}, want[32], got[32];
+        uint64_t a = rnd() & (((uint64_t)1 << k) - 1), b = rnd() & (((uint64_t)1 << k) - 1);
+        for (int j = 0; j < 32; j++)
+            ch[j] = (uint8_t)rnd();
+        memcpy(in, ch, 32);
+        for (unsigned j = k; j > 0; j--, pos++)
+            in[32 + pos / 8] |= (uint8_t)(((a >> (j - 1)) & 1) << (7 - pos % 8));
+        for (unsigned j = k; j > 0; j--, pos++)
+            in[32 + pos / 8] |= (uint8_t)(((b >> (j - 1)) & 1) << (7 - pos % 8));
+        cf_sha256(want, in, 32 + (2 * k + 7) / 8);
+        cf_pos_quality_from_xs(got, ch, k, a, b);
+        CHECK_MEM(got, want, 32);
     }
 }
 
@@ -352,8 +405,151 @@ static void test_reorder(void)
     CHECK(cf_pos_reorder_proof(id, 17, in, out) == CF_ERR_INVAL);
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Bucket matching equals the definition walked in chiapos's order: left entries in order, then
+ * m = 0..63, then right entries holding that target in order. */
+static void test_find_matches(void)
+{
+    static struct cf_pos_matcher mt;
+    static uint64_t yl[400], yr[400];
+    static uint16_t il[4000], ir[4000], wl[4000], wr[4000];
+    unsigned bad = 0, total = 0;
+
+    cf_pos_matcher_init(&mt);
+    for (int rep = 0; rep < 60; rep++) {
+        uint64_t b = rnd() % 100000;
+        size_t nl = 150 + rnd() % 200, nr = 150 + rnd() % 200;
+        for (size_t i = 0; i < nl; i++)
+            yl[i] = b * CF_POS_BC + rnd() % CF_POS_BC;
+        for (size_t i = 0; i < nr; i++)
+            yr[i] = (b + 1) * CF_POS_BC + rnd() % CF_POS_BC;
+        if (rep % 3 == 0) /* repeated values on the right */
+            for (size_t i = 1; i < nr; i += 4)
+                yr[i] = yr[i - 1];
+        qsort(yl, nl, sizeof yl[0], cmp_u64);
+        qsort(yr, nr, sizeof yr[0], cmp_u64);
+
+        size_t want = 0;
+        unsigned parity = (unsigned)(b & 1);
+        for (size_t i = 0; i < nl; i++)
+            for (unsigned m = 0; m < 64; m++) {
+                unsigned t = cf_pos_match_target(parity, (unsigned)(yl[i] % CF_POS_BC), m);
+                for (size_t j = 0; j < nr; j++)
+                    if (yr[j] % CF_POS_BC == t && want < 4000) {
+                        wl[want] = (uint16_t)i;
+                        wr[want++] = (uint16_t)j;
+                    }
+            }
+        size_t got = cf_pos_find_matches(&mt, yl, nl, yr, nr, il, ir, 4000);
+        total += (unsigned)got;
+        if (got != want || memcmp(il, wl, got * 2) || memcmp(ir, wr, got * 2))
+            bad++;
+        for (size_t i = 0; i < got; i++)
+            bad += !cf_pos_match(yl[il[i]], yr[ir[i]]);
+        /* max caps what is written, not the count. */
+        CHECK_EQ_U64(cf_pos_find_matches(&mt, yl, nl, yr, nr, il, ir, 3), got);
+    }
+    CHECK_EQ_U64(bad, 0);
+    CHECK(total > 1000);
+    /* chiapos's 4-bit count: 17 equal right values wrap to one, at position 16. */
+    yl[0] = 5 * CF_POS_BC + 1000;
+    for (int i = 0; i < 17; i++)
+        yr[i] = 6 * CF_POS_BC + cf_pos_match_target(1, 1000, 0);
+    CHECK_EQ_U64(cf_pos_find_matches(&mt, yl, 1, yr, 17, il, ir, 10), 1);
+    CHECK_EQ_U64(ir[0], 16);
+    CHECK_EQ_U64(cf_pos_find_matches(&mt, yl, 1, yr, 15, il, ir, 10), 15);
+    /* The map is clean after each call. */
+    bool clean = true;
+    for (unsigned i = 0; i < CF_POS_BC; i++)
+        clean = clean && mt.count[i] == 0;
+    CHECK(clean);
+}
+
+/* The multi-lane variants equal the reference, for every count around the lane width. */
+static void test_lanes(void)
+{
+    uint8_t blocks[64 * 40], lens[40], many[32 * 40], one[32];
+    for (size_t n = 0; n <= 37; n++) {
+        memset(blocks, 0, sizeof blocks);
+        for (size_t i = 0; i < n; i++) {
+            lens[i] = (uint8_t)(rnd() % 65);
+            for (unsigned j = 0; j < lens[i]; j++)
+                blocks[64 * i + j] = (uint8_t)rnd();
+        }
+        memset(many, 0xee, sizeof many);
+        cf_blake3_short_many(many, blocks, lens, n);
+        bool same = true;
+        for (size_t i = 0; i < n; i++) {
+            cf_blake3_short(one, blocks + 64 * i, lens[i]);
+            same = same && memcmp(one, many + 32 * i, 32) == 0;
+        }
+        CHECK(same && many[32 * n] == 0xee);
+    }
+
+    struct cf_chacha8 c;
+    uint8_t key[32], ks[64 * 40], ref[64];
+    uint64_t pos[40];
+    for (int i = 0; i < 32; i++)
+        key[i] = (uint8_t)rnd();
+    cf_chacha8_keysetup(&c, key, NULL);
+    for (size_t n = 0; n <= 37; n++) {
+        for (size_t i = 0; i < n; i++)
+            pos[i] = i % 3 == 0 ? rnd() : i % 3 == 1 ? 0xffffffffull + i : UINT64_MAX - i;
+        cf_chacha8_blocks(&c, pos, n, ks);
+        bool same = true;
+        for (size_t i = 0; i < n; i++) {
+            cf_chacha8_keystream(&c, pos[i], 1, ref);
+            same = same && memcmp(ref, ks + 64 * i, 64) == 0;
+        }
+        CHECK(same);
+    }
+
+    static const unsigned ks_[] = {18, 23, 32, 45, 50};
+    for (size_t t = 0; t < sizeof ks_ / sizeof ks_[0]; t++) {
+        unsigned k = ks_[t];
+        struct cf_pos_f1 f;
+        uint64_t xs[150], ys[150];
+        cf_pos_f1_init(&f, k, key);
+        for (int i = 0; i < 150; i++)
+            xs[i] = rnd() & (((uint64_t)1 << k) - 1);
+        cf_pos_f1_many(&f, xs, 150, ys);
+        bool same = true;
+        for (int i = 0; i < 150; i++)
+            same = same && ys[i] == cf_pos_f1(&f, xs[i]);
+        CHECK(same);
+        cf_pos_f1_many(&f, xs, 150, xs); /* in place */
+        CHECK(memcmp(xs, ys, sizeof ys) == 0);
+
+        for (unsigned table = 2; table <= 7; table++) {
+            struct cf_pos_meta ml[40], mr[40], mo[40], m1;
+            uint64_t yl[40], yo[40], y1;
+            for (int i = 0; i < 40; i++) {
+                yl[i] = rnd() & (((uint64_t)1 << (k + 6)) - 1);
+                random_meta(&ml[i], cf_pos_meta_bits(k, table - 1));
+                random_meta(&mr[i], cf_pos_meta_bits(k, table - 1));
+            }
+            cf_pos_fx_many(k, table, 37, yl, ml, mr, yo, mo);
+            same = true;
+            for (int i = 0; i < 37; i++) {
+                cf_pos_fx(k, table, yl[i], &ml[i], &mr[i], &y1, &m1);
+                same = same && y1 == yo[i] && memcmp(&m1, &mo[i], sizeof m1) == 0;
+            }
+            CHECK(same);
+        }
+    }
+}
+
 int main(void)
 {
+    test_lanes();
+    test_f1_model();
+    test_quality_model();
+    test_find_matches();
     test_chacha8();
     test_blake3();
     test_f1();

@@ -15,8 +15,8 @@
 
 /* Hash `in` with a fresh hasher of the given mode, feeding it in pieces of `step` bytes
  * (0 = all at once). */
-static void run_mode(int mode, const char *key, const char *context, const uint8_t *in,
-                     size_t len, size_t step, uint8_t *out, size_t out_len)
+static void run_mode(int mode, const char *key, const char *context, const uint8_t *in, size_t len,
+                     size_t step, uint8_t *out, size_t out_len)
 {
     struct cf_blake3 h;
 

@@ -5,6 +5,7 @@
  *   pos/filter.json         filter input, passes for 0/4/8/9 prefix bits, prefix bits by height
  *   pos/pos_challenge.json  filter input and proof-of-space challenge
  *   pos/iterations.json     sp quality, expected plot size, required iterations (and overflow)
+ *   pos/keys.json           plot id from pool key / contract puzzle hash and plot public key
  *   pos/plot*.json          every proof and verify vector, edge challenges, harvester flow,
  *                           and traces[].proofs_disk_order reordered into proof order
  * (pos/plot*.f7scan.json belongs to the prover suite.)
@@ -25,6 +26,19 @@
 static const struct cf_json *get(const struct cf_json *v, const char *key)
 {
     return cf_json_get(v, key);
+}
+
+/* First element of the array (or object) member `key`; a failed CHECK and NULL when the member
+ * is missing or not a container, so a file of another shape fails instead of crashing. */
+static const struct cf_json *items(const struct cf_json *v, const char *key)
+{
+    const struct cf_json *a = get(v, key);
+    bool ok = a && (a->type == CF_JSON_ARRAY || a->type == CF_JSON_OBJECT);
+
+    if (!ok)
+        fprintf(stderr, "field %s: missing or not an array\n", key);
+    CHECK(ok);
+    return ok ? a->child : NULL;
 }
 
 /* Hex field of exactly n bytes; a failed CHECK (and false) when absent or malformed. */
@@ -70,7 +84,11 @@ static void check_verify(const uint8_t id[32], unsigned k, const uint8_t challen
         CHECK(false);
         return;
     }
+    uint8_t got_ref[32];
     enum cf_err err = cf_pos_verify(id, k, challenge, proof, proof_len, got);
+    enum cf_err err_ref = cf_pos_verify_ref(id, k, challenge, proof, proof_len, got_ref);
+    /* The vectorised verifier and the scalar reference agree on every case. */
+    CHECK(err == err_ref && (err != CF_OK || memcmp(got, got_ref, 32) == 0));
     if (want_valid) {
         if (err != CF_OK)
             fprintf(stderr, "%s: rejected a valid proof: %s\n", what, cf_err_detail());
@@ -86,7 +104,7 @@ static void check_verify(const uint8_t id[32], unsigned k, const uint8_t challen
 
 static void run_filter(const struct cf_json *root)
 {
-    for (const struct cf_json *c = get(root, "cases")->child; c; c = c->next) {
+    for (const struct cf_json *c = items(root, "cases"); c; c = c->next) {
         uint8_t id[32], ch[32], sp[32], want[32], got[32];
         if (!hex_field(c, "plot_id", id, 32) || !hex_field(c, "challenge_hash", ch, 32) ||
             !hex_field(c, "sp_hash", sp, 32) || !hex_field(c, "filter_input", want, 32))
@@ -101,7 +119,7 @@ static void run_filter(const struct cf_json *root)
         if (z < 256)
             CHECK(!cf_pos_passes_filter(id, ch, sp, z + 1));
     }
-    for (const struct cf_json *c = get(root, "prefix_bits_by_height")->child; c; c = c->next)
+    for (const struct cf_json *c = items(root, "prefix_bits_by_height"); c; c = c->next)
         CHECK_EQ_U64(cf_pos_prefix_bits((uint32_t)u64_field(c, "height")),
                      u64_field(c, "prefix_bits"));
 }
@@ -110,7 +128,7 @@ static void run_filter(const struct cf_json *root)
 
 static void run_pos_challenge(const struct cf_json *root)
 {
-    for (const struct cf_json *c = get(root, "cases")->child; c; c = c->next) {
+    for (const struct cf_json *c = items(root, "cases"); c; c = c->next) {
         uint8_t id[32], ch[32], sp[32], fi[32], want[32], got[32];
         if (!hex_field(c, "plot_id", id, 32) || !hex_field(c, "challenge_hash", ch, 32) ||
             !hex_field(c, "sp_hash", sp, 32) || !hex_field(c, "filter_input", fi, 32) ||
@@ -127,7 +145,7 @@ static void run_pos_challenge(const struct cf_json *root)
 
 static void run_iterations(const struct cf_json *root)
 {
-    for (const struct cf_json *c = get(root, "cases")->child; c; c = c->next) {
+    for (const struct cf_json *c = items(root, "cases"); c; c = c->next) {
         uint8_t q[32], sp[32], spq[32], buf[64];
         uint64_t dcf_hi, dcf_lo, iters = 0, size = 0;
         if (!hex_field(c, "quality_string", q, 32) || !hex_field(c, "cc_sp_output_hash", sp, 32) ||
@@ -163,13 +181,30 @@ static void run_iterations(const struct cf_json *root)
             CHECK((iters < interval) == cf_json_is_true(get(c, "eligible")));
         }
     }
-    for (const struct cf_json *c = get(root, "expected_plot_size")->child; c; c = c->next) {
+    for (const struct cf_json *c = items(root, "expected_plot_size"); c; c = c->next) {
         uint64_t size = 0;
         enum cf_err err = cf_pos_expected_plot_size((unsigned)u64_field(c, "k"), &size);
         if (cf_json_is_true(get(c, "fits_uint64")))
             CHECK(err == CF_OK && size == u64_field(c, "expected_plot_size"));
         else
             CHECK(err == CF_ERR_TOO_LARGE);
+    }
+}
+
+/* ---- pos/keys.json: plot id from the pool key or contract and the plot public key ---- */
+
+static void run_keys(const struct cf_json *root)
+{
+    for (const struct cf_json *p = items(root, "plots"); p; p = p->next) {
+        uint8_t pool[48], pk[48], want[32], got[32];
+        const char *kind = cf_json_string(get(p, "memo_kind"));
+        bool contract = kind && strcmp(kind, "pool_contract_puzzle_hash") == 0;
+        size_t pool_len = contract ? 32 : 48;
+        if (!hex_field(p, contract ? "pool_contract_puzzle_hash" : "pool_pk", pool, pool_len) ||
+            !hex_field(p, "plot_public_key", pk, 48) || !hex_field(p, "plot_id", want, 32))
+            continue;
+        CHECK(cf_pos_plot_id(got, pool, pool_len, pk) == CF_OK);
+        CHECK_MEM(got, want, 32);
     }
 }
 
@@ -193,7 +228,7 @@ static void verify_proof_list(const struct plot_ctx *p, const struct cf_json *c,
         return;
     }
     CHECK_EQ_U64(proofs->count, verify->count);
-    const struct cf_json *pr = proofs->child, *v = verify->child;
+    const struct cf_json *pr = items(c, "proofs"), *v = items(c, "verify");
     for (; pr && v; pr = pr->next, v = v->next)
         check_verify(p->id, p->k, ch, cf_json_string(pr), cf_json_string(v), what);
 }
@@ -201,7 +236,7 @@ static void verify_proof_list(const struct plot_ctx *p, const struct cf_json *c,
 /* proof_xs[i] is the unpacked proofs[i], and packing gives the bytes back. */
 static void check_xs(const struct plot_ctx *p, const struct cf_json *c)
 {
-    const struct cf_json *pr = get(c, "proofs")->child, *xl = get(c, "proof_xs")->child;
+    const struct cf_json *pr = items(c, "proofs"), *xl = items(c, "proof_xs");
 
     for (; pr && xl; pr = pr->next, xl = xl->next) {
         uint8_t proof[PROOF_BUF], again[PROOF_BUF];
@@ -245,8 +280,9 @@ static void run_traces(const struct plot_ctx *p, const struct cf_json *traces)
             CHECK(!"trace without its challenge");
             continue;
         }
-        const struct cf_json *want = get(c, "proof_xs")->child;
-        for (const struct cf_json *d = disk->child; d; d = d->next, want = want ? want->next : NULL) {
+        const struct cf_json *want = items(c, "proof_xs");
+        for (const struct cf_json *d = disk->child; d;
+             d = d->next, want = want ? want->next : NULL) {
             uint64_t in[CF_POS_PROOF_XS], out[CF_POS_PROOF_XS], exp[CF_POS_PROOF_XS];
             const struct cf_json *a = d->child, *b = want ? want->child : NULL;
             bool ok = d->count == CF_POS_PROOF_XS && want && want->count == CF_POS_PROOF_XS;
@@ -303,13 +339,12 @@ static void run_harvester_flow(const struct plot_ctx *p, const struct cf_json *f
         cf_pos_challenge(got, p->id, ch, sp);
         CHECK_MEM(got, pc, 32);
 
-        const struct cf_json *proofs = get(h, "proofs"), *verify = get(h, "verify");
-        const struct cf_json *quals = get(h, "qualities"), *iters = get(h, "required_iters");
-        const struct cf_json *pr = proofs->child, *v = verify->child;
+        const struct cf_json *pr = items(h, "proofs"), *v = items(h, "verify");
         for (; pr && v; pr = pr->next, v = v->next)
             check_verify(p->id, p->k, pc, cf_json_string(pr), cf_json_string(v), "harvester_flow");
-        CHECK_EQ_U64(quals->count, iters->count);
-        const struct cf_json *q = quals->child, *per = iters->child;
+        const struct cf_json *quals = get(h, "qualities"), *iters = get(h, "required_iters");
+        CHECK(quals && iters && quals->count == iters->count);
+        const struct cf_json *q = items(h, "qualities"), *per = items(h, "required_iters");
         for (; q && per; q = q->next, per = per->next) {
             uint8_t quality[32];
             if (cf_hex_decode_exact(quality, 32, cf_json_string(q)) != CF_OK) {
@@ -319,16 +354,16 @@ static void run_harvester_flow(const struct plot_ctx *p, const struct cf_json *f
             for (const struct cf_json *r = per->child; r; r = r->next) {
                 const struct cf_json *ps = param_set(p, cf_json_string(get(r, "param_set")));
                 uint64_t dcf_hi = 0, dcf_lo = 0, it = 0;
-                if (!ps || cf_json_u128(get(ps, "difficulty_constant_factor"), &dcf_hi,
-                                        &dcf_lo) != CF_OK) {
+                if (!ps || cf_json_u128(get(ps, "difficulty_constant_factor"), &dcf_hi, &dcf_lo) !=
+                               CF_OK) {
                     CHECK(!"param set");
                     continue;
                 }
                 CHECK(cf_pos_required_iters(&it, quality, sp, p->k, u64_field(ps, "difficulty"),
                                             dcf_hi, dcf_lo) == CF_OK);
                 CHECK_EQ_U64(it, u64_field(r, "required_iters"));
-                uint64_t interval = u64_field(ps, "sub_slot_iters") /
-                                    u64_field(ps, "num_sps_sub_slot");
+                uint64_t interval =
+                    u64_field(ps, "sub_slot_iters") / u64_field(ps, "num_sps_sub_slot");
                 CHECK_EQ_U64(interval, u64_field(r, "sp_interval_iters"));
                 CHECK((it < interval) == cf_json_is_true(get(r, "eligible")));
             }
@@ -355,7 +390,7 @@ static void run_plot(const struct cf_json *root)
         check_xs(&p, c);
     }
     if (get(root, "edge_challenges"))
-        for (const struct cf_json *c = get(root, "edge_challenges")->child; c; c = c->next)
+        for (const struct cf_json *c = items(root, "edge_challenges"); c; c = c->next)
             verify_proof_list(&p, c, "edge_challenges");
     if (get(root, "verify_vectors"))
         run_verify_vectors(get(root, "verify_vectors"));
@@ -406,13 +441,14 @@ int main(int argc, char **argv)
     run_file(argv[1], "filter.json", "pos/filter.json", run_filter);
     run_file(argv[1], "pos_challenge.json", "pos/pos_challenge.json", run_pos_challenge);
     run_file(argv[1], "iterations.json", "pos/iterations.json", run_iterations);
+    run_file(argv[1], "keys.json", "pos/keys.json (plot id)", run_keys);
 
     snprintf(posdir, sizeof posdir, "%s/pos", argv[1]);
     DIR *d = opendir(posdir);
     for (struct dirent *e; d && (e = readdir(d)) && n < 256;) {
         size_t l = strlen(e->d_name);
-        if (strncmp(e->d_name, "plot", 4) == 0 && l > 5 && strcmp(e->d_name + l - 5, ".json") == 0 &&
-            !strstr(e->d_name, ".f7scan."))
+        if (strncmp(e->d_name, "plot", 4) == 0 && l > 5 &&
+            strcmp(e->d_name + l - 5, ".json") == 0 && !strstr(e->d_name, ".f7scan."))
             names[n++] = strdup(e->d_name);
     }
     if (d)
