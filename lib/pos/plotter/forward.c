@@ -9,6 +9,7 @@
  * gathers them into the next table. Nothing needs a full sort by y: the order inside a bucket
  * does not change which pairs match.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,25 +143,74 @@ static void to_meta(struct cf_pos_meta *m, const struct level *in, uint64_t i)
     }
 }
 
+/* Matches waiting for their Fx, computed a batch at a time (several hashes per vector op). */
+#define BATCH 512
+
+struct batch {
+    unsigned n;
+    uint64_t yl[BATCH], yo[BATCH];
+    struct cf_pos_meta ml[BATCH], mr[BATCH], mo[BATCH];
+    struct pl_pair lr[BATCH];
+};
+
+static void batch_flush(const struct fwd_job *j, struct batch *bt, struct out *o)
+{
+    if (bt->n == 0)
+        return;
+    while (o->n + bt->n > o->cap)
+        if (!out_grow(o)) {
+            bt->n = 0;
+            return;
+        }
+    cf_pos_fx_many(j->c->k, j->table, bt->n, bt->yl, bt->ml, bt->mr, bt->yo, bt->mo);
+    for (unsigned q = 0; q < bt->n; q++) {
+        o->y[o->n] = bt->yo[q];
+        o->meta[o->n].w0 = bt->mo[q].w[0];
+        o->meta[o->n].w1 = bt->mo[q].w[1];
+        o->lr[o->n] = bt->lr[q];
+        o->n++;
+    }
+    bt->n = 0;
+}
+
+/* lo[parity][l mod kC][m] = ((2m + parity)^2 + l) mod kC: the row of the m-th target. */
+struct lo_table {
+    uint8_t lo[2][CF_POS_C][CF_POS_EXTRA_BITS_POW];
+};
+static struct lo_table lo_table;
+static pthread_once_t lo_once = PTHREAD_ONCE_INIT;
+
+static void lo_init(void)
+{
+    for (unsigned p = 0; p < 2; p++)
+        for (unsigned c = 0; c < CF_POS_C; c++)
+            for (unsigned m = 0; m < CF_POS_EXTRA_BITS_POW; m++)
+                lo_table.lo[p][c][m] = (uint8_t)(((2 * m + p) * (2 * m + p) + c) % CF_POS_C);
+}
+
+/* Presence bits of y mod kBC in the right bucket: one L1-resident probe per target before the
+ * chained map is read. */
+#define PRESENT_WORDS ((CF_POS_BC + 63) / 64)
+
 static void match_task(void *arg, unsigned ti, unsigned nt)
 {
     struct fwd_job *j = arg;
     const struct level *in = j->in;
     struct out *o = &j->outs[ti];
-    unsigned k = j->c->k;
     uint64_t b0, b1;
     struct rmap_cell *rmap = calloc(CF_POS_BC, sizeof *rmap);
+    struct batch *bt = malloc(sizeof *bt);
+    uint64_t present[PRESENT_WORDS];
     uint32_t *next = NULL;
     uint64_t next_cap = 0;
-    uint8_t sq[2][CF_POS_EXTRA_BITS_POW];
+    const struct lo_table *lot = &lo_table;
 
-    if (!rmap) {
+    if (!rmap || !bt) {
         o->nomem = true;
-        return;
+        goto done;
     }
-    for (unsigned p = 0; p < 2; p++)
-        for (unsigned m = 0; m < CF_POS_EXTRA_BITS_POW; m++)
-            sq[p][m] = (uint8_t)(((2 * m + p) * (2 * m + p)) % CF_POS_C);
+    bt->n = 0;
+    memset(present, 0, sizeof present);
     pl_share(in->nbuckets > 0 ? in->nbuckets - 1 : 0, ti, nt, &b0, &b1);
     for (uint64_t b = b0; b < b1 && !o->nomem; b++) {
         uint64_t ls = in->start[b], le = in->start[b + 1], re = in->start[b + 2];
@@ -180,43 +230,51 @@ static void match_task(void *arg, unsigned ti, unsigned nt)
             }
         }
         for (uint64_t r = le; r < re; r++) {
-            struct rmap_cell *cell = &rmap[in->y[r] - base_r];
+            unsigned v = (unsigned)(in->y[r] - base_r);
+            struct rmap_cell *cell = &rmap[v];
             next[r - le] = cell->stamp == stamp ? cell->head : UINT32_MAX;
             cell->head = (uint32_t)(r - le);
             cell->stamp = stamp;
+            present[v / 64] |= (uint64_t)1 << (v % 64);
         }
         for (uint64_t l = ls; l < le; l++) {
             unsigned il = (unsigned)(in->y[l] - base_l);
-            unsigned a = il / CF_POS_C, cc = il % CF_POS_C;
-            for (unsigned m = 0; m < CF_POS_EXTRA_BITS_POW; m++) {
-                unsigned hi = a + m >= CF_POS_B ? a + m - CF_POS_B : a + m;
-                unsigned lo = sq[parity][m] + cc;
-                lo = lo >= CF_POS_C ? lo - CF_POS_C : lo;
-                const struct rmap_cell *cell = &rmap[hi * CF_POS_C + lo];
-                if (cell->stamp != stamp)
+            unsigned a = il / CF_POS_C;
+            const uint8_t *lo = lot->lo[parity][il % CF_POS_C];
+            /* Targets: column (a + m) mod kB, row lo[m]; the column wraps at most once. */
+            unsigned wrap = CF_POS_B - a < CF_POS_EXTRA_BITS_POW ? CF_POS_B - a
+                                                                 : CF_POS_EXTRA_BITS_POW;
+            unsigned col = a * CF_POS_C;
+            for (unsigned m = 0; m < CF_POS_EXTRA_BITS_POW; m++, col += CF_POS_C) {
+                if (m == wrap)
+                    col = 0;
+                unsigned v = col + lo[m];
+                if (!(present[v / 64] >> (v % 64) & 1))
                     continue;
-                for (uint32_t q = cell->head; q != UINT32_MAX; q = next[q]) {
+                for (uint32_t q = rmap[v].head; q != UINT32_MAX; q = next[q]) {
                     uint64_t r = le + q;
-                    struct cf_pos_meta ml, mr, mo;
-                    uint64_t yo;
-                    if (o->n == o->cap && !out_grow(o))
-                        goto done;
-                    to_meta(&ml, in, l);
-                    to_meta(&mr, in, r);
-                    cf_pos_fx(k, j->table, in->y[l], &ml, &mr, &yo, &mo);
-                    o->y[o->n] = yo;
-                    o->meta[o->n].w0 = mo.w[0];
-                    o->meta[o->n].w1 = mo.w[1];
-                    o->lr[o->n].l = (uint32_t)l;
-                    o->lr[o->n].r = (uint32_t)r;
-                    o->n++;
+                    if (bt->n == BATCH)
+                        batch_flush(j, bt, o);
+                    bt->yl[bt->n] = in->y[l];
+                    to_meta(&bt->ml[bt->n], in, l);
+                    to_meta(&bt->mr[bt->n], in, r);
+                    bt->lr[bt->n].l = (uint32_t)l;
+                    bt->lr[bt->n].r = (uint32_t)r;
+                    bt->n++;
                 }
             }
         }
-        if (pl_cancelled(j->c))
+        for (uint64_t r = le; r < re; r++) {
+            unsigned v = (unsigned)(in->y[r] - base_r);
+            present[v / 64] = 0;
+        }
+        if ((b & 255) == 0 && pl_cancelled(j->c))
             break;
     }
+    if (bt && !o->nomem)
+        batch_flush(j, bt, o);
 done:
+    free(bt);
     free(next);
     free(rmap);
 }
@@ -380,6 +438,7 @@ enum cf_err pl_forward(const struct pl_ctx *c, struct pl_tables *t)
     j.c = c;
     j.outs = outs;
     j.t = t;
+    pthread_once(&lo_once, lo_init);
     pl_progress(c, 1, "table 1", 0);
     err = table1(c, t, &j, &cur);
     for (unsigned table = 2; !err && table <= 7; table++) {
