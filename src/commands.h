@@ -4,5 +4,6 @@
 
 int cmd_version(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
+int cmd_plots(int argc, char **argv);
 
 #endif
