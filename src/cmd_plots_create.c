@@ -48,15 +48,17 @@ static void usage(FILE *f)
             "  -k K         plot size, 18..32 (Chia's mainnet needs 32)\n"
             "  -n COUNT     plots to make, one after the other (1)\n"
             "  -d DIR       where the plots go; each is written as NAME.tmp, then renamed\n"
-            "  -t TMPDIR    temporary directory (unused: cfarm plots in memory)\n"
+            "  -t TMPDIR    where arrays that do not fit in memory go (default: -d DIR)\n"
             "  -f, -p       farmer / pool public key (48 bytes hex); default: the first key\n"
             "               in <root>/keys/keys.txt\n"
             "  -c HASH      pool contract puzzle hash (32 bytes hex) instead of a pool key\n"
             "  --threads N  worker threads (2)\n"
-            "  --mem-mb MB  refuse a k that needs more memory than this\n"
+            "  --mem-mb MB  memory budget; past it arrays go to files in TMPDIR\n"
             "  --id, --memo force the plot id and memo (128 or 112 bytes hex); one plot\n\n"
-            "Memory needed (in memory plotting): about 140 bytes x 2^k: k=18 37 MiB, k=20 "
-            "140 MiB,\nk=22 560 MiB, k=25 4.4 GiB, k=27 18 GiB.\n");
+            "Working space: about 140 bytes x 2^k (k=18 100 MiB, k=20 200 MiB, k=22 620 MiB,\n"
+            "k=25 4.4 GiB, k=27 18 GiB, k=31 280 GiB), in memory up to the budget (default:\n"
+            "90%% of the memory available), the rest as files in TMPDIR; plus the plot itself\n"
+            "(k=18 4 MiB ... k=31 about 54 GiB) in DIR.\n");
 }
 
 static int parse_opts(int argc, char **argv, struct create_opts *o)
@@ -273,6 +275,7 @@ int plots_create_main(int argc, char **argv)
     p.k = (unsigned)k;
     p.threads = (unsigned)threads;
     p.mem_limit = (uint64_t)mem_mb << 20;
+    p.tmp_dir = o.tmpdir;
     p.progress = on_progress;
     p.progress_arg = &pr;
     p.cancel = &stop;

@@ -7,9 +7,13 @@
  * checkpoint tables. The file it writes is the one chiapos writes for the same (k, id, memo):
  * the contents of a v1 plot depend on nothing else (see docs/plotter.md).
  *
- * Everything is kept in memory (about CF_PLOTTER_BYTES_PER_ENTRY bytes per 2^k entries, see
- * cf_plotter_mem_needed): k <= 27 on a machine with 24 GB. Larger k is refused with
- * CF_ERR_TOO_LARGE naming what it would need; there is no on-disk sort yet.
+ * Working space is about 140 bytes per 2^k entries (cf_plotter_mem_needed): k <= 27 fits in
+ * 24 GB of memory. Past the memory budget (mem_limit, else the memory available), the big arrays
+ * become files in tmp_dir, mapped into memory, and the kernel pages them to and from disk: any k
+ * up to 31 can be made with little memory, slowly once its arrays exceed memory several times
+ * (the accesses are partly random; see docs/plotter.md). Not enough disk in tmp_dir for what
+ * does not fit in memory is refused up front with CF_ERR_TOO_LARGE naming both figures.
+ * k = 32 is refused: positions are 32-bit and a k = 32 table may hold more than 2^32 entries.
  *
  * Output is atomic: the plot is written to "<path>.tmp" beside the final name, fsync'ed and
  * renamed to path only when complete. On failure or cancellation the temporary file is removed,
@@ -40,7 +44,8 @@ struct cf_plotter_params {
     uint8_t memo[CF_KEYS_MEMO_MAX];
     size_t memo_len;                 /* 128 (pool pk) or 112 (pool contract) */
     unsigned threads;                /* 0: 2 */
-    uint64_t mem_limit;              /* bytes the plotter may use; 0: no limit beyond free RAM */
+    uint64_t mem_limit;              /* memory budget in bytes; 0: the memory available */
+    const char *tmp_dir;             /* for file-backed arrays; NULL: the plot's directory */
     cf_plotter_progress_fn progress; /* may be NULL */
     void *progress_arg;
     const volatile sig_atomic_t *cancel; /* may be NULL; non-zero stops the plot */
@@ -51,16 +56,20 @@ struct cf_plotter_stats {
     uint64_t file_size;
     uint64_t table_entries[8];       /* entries kept in tables 1..7 (index 0 unused) */
     double seconds[3];               /* total, phase 1, phases 2-4 */
+    uint64_t temp_peak;              /* most bytes held in file-backed arrays at once */
 };
 
-/* Memory the in-memory plotter needs for k (bytes, an upper estimate). */
+/* Working space the plotter needs for k (bytes, an upper estimate): memory, or memory plus
+ * temporary files. */
 uint64_t cf_plotter_mem_needed(unsigned k);
+/* The least memory budget the plotter accepts (small arrays, per-thread buffers). */
+uint64_t cf_plotter_mem_min(unsigned k);
 /* Size of a plot of size k (bytes, approximate: within a few percent). */
 uint64_t cf_plotter_plot_size(unsigned k);
 
 /*
  * Write one plot to path (atomically, through "<path>.tmp"). Fails with CF_ERR_INVAL for bad
- * parameters, CF_ERR_TOO_LARGE when k needs more memory than mem_limit or the machine has,
+ * parameters, CF_ERR_TOO_LARGE when k needs more memory and temporary disk than there is,
  * CF_ERR_IO for file errors, CF_ERR_CANCELLED when *cancel was set, CF_ERR_NOMEM. stats may be
  * NULL. Nothing is left at path or "<path>.tmp" after a failure.
  */

@@ -222,7 +222,7 @@ static enum cf_err backprop(struct cstate *s)
 
     for (unsigned table = 7; table >= 2; table--) {
         struct mark_job j = {s->t, table, table == 7 ? NULL : s->keep[table], NULL};
-        s->keep[table - 1] = calloc(s->t->n[table - 1] + 1, 1);
+        s->keep[table - 1] = pl_alloc(c->mem, s->t->n[table - 1] + 1, true);
         if (!s->keep[table - 1])
             return cf_err_set(CF_ERR_NOMEM, "back-propagation of table %u", table);
         j.keep_below = s->keep[table - 1];
@@ -263,7 +263,7 @@ static enum cf_err park_table(struct cstate *s, unsigned table, struct cf_plotte
         st->table_entries[table + 1] = n;
     /* Places of this table's entries, for the table above. */
     j.n = n;
-    j.newpos = malloc((s->t->n[table + 1] + 1) * sizeof *j.newpos);
+    j.newpos = pl_alloc(c->mem, (s->t->n[table + 1] + 1) * sizeof *j.newpos, false);
     if (!j.newpos)
         return cf_err_set(CF_ERR_NOMEM, "places of table %u", table + 1);
     pl_parallel(c->threads, lp_places, &j);
@@ -275,9 +275,9 @@ static enum cf_err park_table(struct cstate *s, unsigned table, struct cf_plotte
     pj.n = n;
     pj.nparks = n == 0 ? 0 : (n - 1) / CF_PLOT_ENTRIES_PER_PARK + 1;
     pj.park_size = cf_plot_park_size(c->k, table);
-    pj.out = calloc(pj.nparks + 1, pj.park_size);
+    pj.out = pl_alloc(c->mem, (pj.nparks + 1) * pj.park_size, true);
     if (!pj.out) {
-        free(j.newpos);
+        pl_free(c->mem, j.newpos);
         return cf_err_set(CF_ERR_NOMEM, "parks of table %u", table);
     }
     pl_parallel(c->threads, park_task, &pj);
@@ -286,18 +286,18 @@ static enum cf_err park_table(struct cstate *s, unsigned table, struct cf_plotte
     if (!err)
         err = pl_pwrite(s->fd, pj.out, pj.nparks * pj.park_size, s->pointers[table - 1]);
     s->pointers[table] = s->pointers[table - 1] + pj.nparks * pj.park_size;
-    free(pj.out);
+    pl_free(c->mem, pj.out);
     if (s->vals != s->t->x)
-        free(s->vals);
+        pl_free(c->mem, s->vals);
     s->vals = j.newpos;
     if (err)
         return err;
     /* Table t+1's pairs are no longer needed once its line points exist (table 7's are still
      * needed for nothing either: P7 uses places and f7 only). */
-    free(s->t->lr[table + 1]);
+    pl_free(c->mem, s->t->lr[table + 1]);
     s->t->lr[table + 1] = NULL;
     if (table == 1) {
-        free(s->t->x);
+        pl_free(c->mem, s->t->x);
         s->t->x = NULL;
     }
     return CF_OK;
@@ -370,16 +370,16 @@ static enum cf_err checkpoint_tables(struct cstate *s, uint64_t *end)
         s->recs[q].key = s->t->f7[s->recs[q].val];
         s->recs[q].val = q;
     }
-    free(s->t->f7);
+    pl_free(c->mem, s->t->f7);
     s->t->f7 = NULL;
     if ((err = pl_sort(s->recs, s->tmp, n, k, c->threads)))
         return err;
     pl_progress(c, 4, "P7", 0.2);
 
-    p7 = calloc(np7, p7_size);
-    c12 = calloc(nc1 + 1 + nc2 + 1, esize);
+    p7 = pl_alloc(c->mem, np7 * p7_size, true);
+    c12 = pl_alloc(c->mem, (nc1 + 1 + nc2 + 1) * esize, true);
     memset(&cj, 0, sizeof cj);
-    cj.out = calloc(nc1 + 1, c3_size);
+    cj.out = pl_alloc(c->mem, (nc1 + 1) * c3_size, true);
     if (!p7 || !c12 || !cj.out) {
         err = cf_err_set(CF_ERR_NOMEM, "table 7 and checkpoints");
         goto out;
@@ -417,9 +417,9 @@ static enum cf_err checkpoint_tables(struct cstate *s, uint64_t *end)
     if (!err)
         err = pl_pwrite(s->fd, cj.out, nc1 * c3_size, s->pointers[9]);
 out:
-    free(p7);
-    free(c12);
-    free(cj.out);
+    pl_free(c->mem, p7);
+    pl_free(c->mem, c12);
+    pl_free(c->mem, cj.out);
     return err;
 }
 
@@ -442,8 +442,8 @@ enum cf_err pl_compress(const struct pl_ctx *c, struct pl_tables *t, int fd, uin
         return cf_err_set(CF_ERR_INVAL, "fse tables could not be built");
     err = backprop(&s);
     if (!err) {
-        s.recs = malloc((most + 1) * sizeof *s.recs);
-        s.tmp = malloc((most + 1) * sizeof *s.tmp);
+        s.recs = pl_alloc(c->mem, (most + 1) * sizeof *s.recs, false);
+        s.tmp = pl_alloc(c->mem, (most + 1) * sizeof *s.tmp, false);
         if (!s.recs || !s.tmp)
             err = cf_err_set(CF_ERR_NOMEM, "line point sort of %llu entries",
                              (unsigned long long)most);
@@ -468,10 +468,10 @@ enum cf_err pl_compress(const struct pl_ctx *c, struct pl_tables *t, int fd, uin
         for (int i = 1; i <= 6; i++)
             st->table_entries[i] = st->table_entries[i + 1];
     if (s.vals != t->x)
-        free(s.vals);
+        pl_free(c->mem, s.vals);
     for (int i = 0; i < 8; i++)
-        free((void *)s.keep[i]);
-    free(s.recs);
-    free(s.tmp);
+        pl_free(c->mem, (void *)s.keep[i]);
+    pl_free(c->mem, s.recs);
+    pl_free(c->mem, s.tmp);
     return err;
 }

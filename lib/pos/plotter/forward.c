@@ -112,16 +112,16 @@ struct rmap_cell {
     uint32_t stamp, head;
 };
 
-static bool out_grow(struct out *o)
+static bool out_grow(struct pl_mem *mem, struct out *o)
 {
     uint64_t cap = o->cap ? o->cap * 3 / 2 : 4096;
-    void *y = realloc(o->y, cap * sizeof *o->y);
+    void *y = pl_realloc(mem, o->y, o->n * sizeof *o->y, cap * sizeof *o->y);
     if (y)
         o->y = y;
-    void *m = realloc(o->meta, cap * sizeof *o->meta);
+    void *m = pl_realloc(mem, o->meta, o->n * sizeof *o->meta, cap * sizeof *o->meta);
     if (m)
         o->meta = m;
-    void *lr = realloc(o->lr, cap * sizeof *o->lr);
+    void *lr = pl_realloc(mem, o->lr, o->n * sizeof *o->lr, cap * sizeof *o->lr);
     if (lr)
         o->lr = lr;
     if (!y || !m || !lr) {
@@ -158,7 +158,7 @@ static void batch_flush(const struct fwd_job *j, struct batch *bt, struct out *o
     if (bt->n == 0)
         return;
     while (o->n + bt->n > o->cap)
-        if (!out_grow(o)) {
+        if (!out_grow(j->c->mem, o)) {
             bt->n = 0;
             return;
         }
@@ -305,31 +305,31 @@ static void gather_scatter(void *arg, unsigned ti, unsigned nt)
 
 /* ---- driver --------------------------------------------------------------------------------- */
 
-static void level_free(struct level *l)
+static void level_free(struct pl_mem *m, struct level *l)
 {
-    free(l->y);
-    free(l->meta);
-    free(l->start);
+    pl_free(m, l->y);
+    pl_free(m, l->meta);
+    pl_free(m, l->start);
     memset(l, 0, sizeof *l);
 }
 
-static void outs_free(struct out *outs, unsigned n)
+static void outs_free(struct pl_mem *m, struct out *outs, unsigned n)
 {
     for (unsigned i = 0; i < n; i++) {
-        free(outs[i].y);
-        free(outs[i].meta);
-        free(outs[i].lr);
-        free(outs[i].counts);
+        pl_free(m, outs[i].y);
+        pl_free(m, outs[i].meta);
+        pl_free(m, outs[i].lr);
+        pl_free(m, outs[i].counts);
         memset(&outs[i], 0, sizeof outs[i]);
     }
 }
 
-void pl_tables_free(struct pl_tables *t)
+void pl_tables_free(const struct pl_ctx *c, struct pl_tables *t)
 {
-    free(t->x);
+    pl_free(c->mem, t->x);
     for (int i = 0; i < 8; i++)
-        free(t->lr[i]);
-    free(t->f7);
+        pl_free(c->mem, t->lr[i]);
+    pl_free(c->mem, t->f7);
     memset(t, 0, sizeof *t);
 }
 
@@ -341,12 +341,12 @@ static enum cf_err table1(const struct pl_ctx *c, struct pl_tables *t, struct fw
 
     cf_pos_f1_init(&f1, c->k, c->p->id);
     j->f1 = &f1;
-    j->ys = malloc(n * sizeof *j->ys);
-    t->x = malloc(n * sizeof *t->x);
-    cur->y = malloc(n * sizeof *cur->y);
-    cur->start = malloc((nb + 2) * sizeof *cur->start);
+    j->ys = pl_alloc(c->mem, n * sizeof *j->ys, false);
+    t->x = pl_alloc(c->mem, n * sizeof *t->x, false);
+    cur->y = pl_alloc(c->mem, n * sizeof *cur->y, false);
+    cur->start = pl_alloc(c->mem, (nb + 2) * sizeof *cur->start, false);
     for (unsigned i = 0; i < c->threads; i++)
-        j->outs[i].counts = calloc(nb, sizeof *j->outs[i].counts);
+        j->outs[i].counts = pl_alloc(c->mem, nb * sizeof *j->outs[i].counts, true);
     for (unsigned i = 0; i < c->threads; i++)
         if (!j->outs[i].counts)
             goto nomem;
@@ -357,7 +357,7 @@ static enum cf_err table1(const struct pl_ctx *c, struct pl_tables *t, struct fw
     cur->start[nb + 1] = n;
     j->next = cur;
     pl_parallel(c->threads, f1_scatter, j);
-    free(j->ys);
+    pl_free(c->mem, j->ys);
     j->ys = NULL;
     cur->n = n;
     cur->nbuckets = nb;
@@ -365,7 +365,7 @@ static enum cf_err table1(const struct pl_ctx *c, struct pl_tables *t, struct fw
     t->n[1] = n;
     return CF_OK;
 nomem:
-    free(j->ys);
+    pl_free(c->mem, j->ys);
     j->ys = NULL;
     return cf_err_set(CF_ERR_NOMEM, "table 1 of %llu entries", (unsigned long long)n);
 }
@@ -390,13 +390,13 @@ static enum cf_err next_table(const struct pl_ctx *c, struct pl_tables *t, struc
         return cf_err_set(CF_ERR_TOO_LARGE, "table %u has %llu entries", table,
                           (unsigned long long)total);
     t->n[table] = total;
-    t->lr[table] = malloc((total + 1) * sizeof *t->lr[table]);
+    t->lr[table] = pl_alloc(c->mem, (total + 1) * sizeof *t->lr[table], false);
     if (!t->lr[table])
         return cf_err_set(CF_ERR_NOMEM, "table %u", table);
     if (table == 7) {
         /* The last table needs no grouping: f7 and the pair, in any order. */
         uint64_t s = 0;
-        t->f7 = malloc((total + 1) * sizeof *t->f7);
+        t->f7 = pl_alloc(c->mem, (total + 1) * sizeof *t->f7, false);
         if (!t->f7)
             return cf_err_set(CF_ERR_NOMEM, "table 7");
         for (unsigned i = 0; i < c->threads; i++)
@@ -406,9 +406,9 @@ static enum cf_err next_table(const struct pl_ctx *c, struct pl_tables *t, struc
             }
         return CF_OK;
     }
-    next->y = malloc((total + 1) * sizeof *next->y);
-    next->meta = malloc((total + 1) * sizeof *next->meta);
-    next->start = malloc((nb + 2) * sizeof *next->start);
+    next->y = pl_alloc(c->mem, (total + 1) * sizeof *next->y, false);
+    next->meta = pl_alloc(c->mem, (total + 1) * sizeof *next->meta, false);
+    next->start = pl_alloc(c->mem, (nb + 2) * sizeof *next->start, false);
     if (!next->y || !next->meta || !next->start)
         return cf_err_set(CF_ERR_NOMEM, "table %u", table);
     pl_parallel(c->threads, gather_count, j);
@@ -452,17 +452,17 @@ enum cf_err pl_forward(const struct pl_ctx *c, struct pl_tables *t)
             err = cf_err_set(CF_ERR_CANCELLED, "plotting stopped");
         /* The table below keeps only x / lr; its y and metadata are done with. */
         cur.x = NULL;
-        free(cur.y);
-        free(cur.meta);
-        free(cur.start);
+        pl_free(c->mem, cur.y);
+        pl_free(c->mem, cur.meta);
+        pl_free(c->mem, cur.start);
         cur = next;
         memset(&next, 0, sizeof next);
     }
     pl_progress(c, 1, "done", 1);
-    outs_free(outs, 64);
-    level_free(&cur);
-    level_free(&next);
+    outs_free(c->mem, outs, 64);
+    level_free(c->mem, &cur);
+    level_free(c->mem, &next);
     if (err)
-        pl_tables_free(t);
+        pl_tables_free(c, t);
     return err;
 }

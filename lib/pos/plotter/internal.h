@@ -14,6 +14,7 @@
 #ifndef CFARM_POS_PLOTTER_INTERNAL_H
 #define CFARM_POS_PLOTTER_INTERNAL_H
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -34,9 +35,31 @@ struct pl_tables {
     uint32_t *f7;             /* table 7 */
 };
 
+/* Big arrays: malloc while under budget (0: none), file-backed in tmpdir past it (mem.c). */
+#define PL_MEM_BLOCKS 512
+#define PL_MEM_MAP_MIN (1u << 20)
+
+struct pl_mem {
+    pthread_mutex_t lock;
+    uint64_t budget, used, mapped, peak_mapped;
+    const char *tmpdir;
+    int map_errno;
+    unsigned nblk;
+    struct {
+        void *p;
+        size_t n;
+        bool mapped;
+    } blk[PL_MEM_BLOCKS];
+};
+
+void *pl_alloc(struct pl_mem *m, size_t n, bool zero);
+void *pl_realloc(struct pl_mem *m, void *p, size_t old, size_t n);
+void pl_free(struct pl_mem *m, void *p);
+
 struct pl_ctx {
     const struct cf_plotter_params *p;
     unsigned k, threads;
+    struct pl_mem *mem;
 };
 
 /* Run fn(arg, i, n) on n threads (i = 0..n-1), the last on the calling thread. */
@@ -64,7 +87,7 @@ enum cf_err pl_sort(struct pl_rec *recs, struct pl_rec *tmp, uint64_t n, unsigne
 
 /* Phase 1: every table; t is zeroed first. Frees what it made on failure. */
 enum cf_err pl_forward(const struct pl_ctx *c, struct pl_tables *t);
-void pl_tables_free(struct pl_tables *t);
+void pl_tables_free(const struct pl_ctx *c, struct pl_tables *t);
 
 /* Phases 2-4: back-propagate, compress and write the tables after the header at fd. Fills
  * pointers[10] (file offsets of tables 1..7, C1, C2, C3) and *end (file size). */

@@ -10,6 +10,8 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <libgen.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -19,6 +21,7 @@
 #include "cfarm/bytes.h"
 #include "cfarm/ct.h"
 #include "cfarm/plot.h"
+#include "cfarm/pos_fx.h"
 #include "pos/plot_internal.h"
 #include "pos/plotter/internal.h"
 
@@ -93,34 +96,60 @@ static double now(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static enum cf_err check_params(const struct cf_plotter_params *p)
+uint64_t cf_plotter_mem_min(unsigned k)
 {
-    uint64_t need, avail;
+    /* Per-thread bucket counts (8 bytes per y bucket) and buffers, and a margin. */
+    return (((uint64_t)1 << (k + CF_POS_EXTRA_BITS)) / CF_POS_BC * 8 * 4) + ((uint64_t)8 << 20);
+}
 
+static uint64_t disk_free(const char *dir)
+{
+    struct statvfs vfs;
+
+    if (statvfs(dir, &vfs) != 0)
+        return UINT64_MAX;
+    return (uint64_t)vfs.f_bavail * vfs.f_frsize;
+}
+
+/* Decide the memory budget (0: no limit) and check the temporary disk for the rest. */
+static enum cf_err plan_memory(const struct cf_plotter_params *p, const char *tmpdir,
+                               uint64_t *budget)
+{
+    uint64_t need = cf_plotter_mem_needed(p->k), avail = mem_available();
+    uint64_t limit = p->mem_limit ? p->mem_limit : avail / 10 * 9, spill, free_bytes;
+
+    *budget = 0;
     if (p->k < CF_PLOTTER_K_MIN || p->k > CF_PLOTTER_K_MAX)
         return cf_err_set(CF_ERR_INVAL, "k = %u: the plotter makes k = %d..%d", p->k,
                           CF_PLOTTER_K_MIN, CF_PLOTTER_K_MAX);
-    if (p->memo_len != CF_KEYS_MEMO_POOL_PK_LEN && p->memo_len != CF_KEYS_MEMO_CONTRACT_LEN)
-        return cf_err_set(CF_ERR_INVAL, "memo of %zu bytes (128 or 112)", p->memo_len);
-    need = cf_plotter_mem_needed(p->k);
     if (p->k > 31)
         return cf_err_set(CF_ERR_TOO_LARGE,
-                          "k = %u needs %llu MiB of memory in cfarm's in-memory plotter, and "
-                          "positions past 2^32 are not supported yet",
-                          p->k, (unsigned long long)(need >> 20));
-    if (p->mem_limit && need > p->mem_limit)
+                          "k = %u: a table may hold more than 2^32 entries and cfarm's plotter "
+                          "keeps 32-bit positions (k <= 31 for now)",
+                          p->k);
+    if (p->mem_limit && p->mem_limit > avail)
+        limit = avail / 10 * 9;
+    if (need <= limit)
+        return CF_OK;
+    if (limit < cf_plotter_mem_min(p->k))
         return cf_err_set(CF_ERR_TOO_LARGE,
-                          "k = %u needs %llu MiB of memory, more than the %llu MiB allowed "
-                          "(cfarm has no on-disk sort yet)",
-                          p->k, (unsigned long long)(need >> 20),
-                          (unsigned long long)(p->mem_limit >> 20));
-    avail = mem_available();
-    if (need > avail)
+                          "k = %u needs at least %llu MiB of memory (and %llu MiB of working "
+                          "space in all); %llu MiB %s",
+                          p->k, (unsigned long long)(cf_plotter_mem_min(p->k) >> 20),
+                          (unsigned long long)(need >> 20), (unsigned long long)(limit >> 20),
+                          p->mem_limit ? "allowed" : "available");
+    spill = need - limit;
+    free_bytes = disk_free(tmpdir);
+    if (free_bytes < spill + cf_plotter_plot_size(p->k))
         return cf_err_set(CF_ERR_TOO_LARGE,
-                          "k = %u needs %llu MiB of memory, the machine has %llu MiB available "
-                          "(cfarm has no on-disk sort yet)",
+                          "k = %u needs %llu MiB of working space: %llu MiB of memory %s, and "
+                          "%s has %llu MiB free for the other %llu MiB and the plot",
                           p->k, (unsigned long long)(need >> 20),
-                          (unsigned long long)(avail >> 20));
+                          (unsigned long long)(limit >> 20),
+                          p->mem_limit ? "allowed" : "available", tmpdir,
+                          (unsigned long long)(free_bytes >> 20),
+                          (unsigned long long)(spill >> 20));
+    *budget = limit;
     return CF_OK;
 }
 
@@ -144,7 +173,9 @@ enum cf_err cf_plotter_create(const struct cf_plotter_params *params, const char
                               struct cf_plotter_stats *stats)
 {
     struct cf_plotter_params p = *params;
-    struct pl_ctx c = {&p, p.k, p.threads ? p.threads : 2};
+    struct pl_mem mem;
+    struct pl_ctx c = {&p, p.k, p.threads ? p.threads : 2, &mem};
+    char *dir = NULL;
     struct pl_tables t;
     struct cf_plotter_stats st;
     uint8_t header[CF_PLOT_MAGIC_LEN + 32 + 1 + 2 + 4 + 2 + CF_KEYS_MEMO_MAX + 80];
@@ -157,9 +188,21 @@ enum cf_err cf_plotter_create(const struct cf_plotter_params *params, const char
 
     memset(&t, 0, sizeof t);
     memset(&st, 0, sizeof st);
+    memset(&mem, 0, sizeof mem);
+    pthread_mutex_init(&mem.lock, NULL);
     if (c.threads > 64)
         c.threads = 64;
-    if ((err = check_params(&p)))
+    if (p.memo_len != CF_KEYS_MEMO_POOL_PK_LEN && p.memo_len != CF_KEYS_MEMO_CONTRACT_LEN) {
+        err = cf_err_set(CF_ERR_INVAL, "memo of %zu bytes (128 or 112)", p.memo_len);
+        goto out;
+    }
+    dir = strdup(path);
+    if (!dir) {
+        err = cf_err_set(CF_ERR_NOMEM, "path");
+        goto out;
+    }
+    mem.tmpdir = p.tmp_dir ? p.tmp_dir : (strrchr(dir, '/') ? dirname(dir) : ".");
+    if ((err = plan_memory(&p, mem.tmpdir, &mem.budget)))
         goto out;
     if (asprintf(&tmp, "%s.tmp", path) < 0) {
         tmp = NULL;
@@ -206,9 +249,14 @@ enum cf_err cf_plotter_create(const struct cf_plotter_params *params, const char
         goto out;
     }
     st.file_size = end;
+    st.temp_peak = mem.peak_mapped;
     st.seconds[0] = now() - t0;
 out:
-    pl_tables_free(&t);
+    pl_tables_free(&c, &t);
+    while (mem.nblk > 0) /* only after a failure part-way */
+        pl_free(&mem, mem.blk[0].p);
+    free(dir);
+    pthread_mutex_destroy(&mem.lock);
     if (fd >= 0)
         close(fd);
     if (err && tmp)
