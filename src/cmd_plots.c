@@ -27,6 +27,7 @@
 #include "cfarm/plot.h"
 #include "cfarm/pos.h"
 #include "cli.h"
+#include "cmd_plots_create.h"
 #include "cmd_plots_verify.h"
 #include "commands.h"
 
@@ -520,12 +521,14 @@ out:
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: cfarm plots <show|prove|verify|bench|check> ...\n"
+    fprintf(f, "usage: cfarm plots <create|show|prove|verify|bench|check|add|remove> ...\n"
+               "  create -k K -d DIR [-n N] [-t TMP] [-f FPK] [-p PPK | -c PH]  make plots\n"
                "  show FILE...                           header, keys, size, format\n"
                "  prove FILE --challenge HEX             qualities and full proofs (JSON)\n"
                "  verify --id HEX --k K --challenge HEX --proof HEX\n"
                "  bench [-n N] [--json] PATH...          lookups, proofs and verifications per second\n"
                "  check [-n N] PATH...                   N challenges per plot, proofs verified\n"
+               "  add -d DIR / remove -d DIR             edit harvester.plot_directories\n"
                "PATH is a plot file or a directory of *.plot files.\n");
 }
 
@@ -540,6 +543,12 @@ int cmd_plots(int argc, char **argv)
         usage(stdout);
         return 0;
     }
+    if (strcmp(v, "create") == 0)
+        return plots_create_main(argc - 1, argv + 1);
+    if (strcmp(v, "add") == 0)
+        return plots_add_main(argc - 1, argv + 1);
+    if (strcmp(v, "remove") == 0)
+        return plots_remove_main(argc - 1, argv + 1);
     if (strcmp(v, "show") == 0)
         return show(argc - 1, argv + 1);
     if (strcmp(v, "prove") == 0)

@@ -15,7 +15,7 @@ static const struct cf_cmd commands[] = {
     {"ping", cmd_ping, "connect to a farmer as a harvester and show its handshake"},
     {"msg", cmd_msg, "decode or encode a protocol message (hex <-> JSON)"},
     {"keys", cmd_keys, "generate, add, show, derive and delete keys"},
-    {"plots", cmd_plots, "show, prove, verify, bench and check plot files"},
+    {"plots", cmd_plots, "create, show, prove, verify, bench and check plots; add/remove plot dirs"},
 };
 
 static void usage(FILE *f)
