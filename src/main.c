@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cfarm/bls.h"
+#include "cfarm/codec.h"
+
 #include "cli.h"
 #include "commands.h"
 
@@ -36,6 +39,8 @@ int cmd_version(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* Every G1/G2 the message decoder reads is a full curve point check, as Chia's parse. */
+    cf_codec_set_point_check(cf_bls_pk_validate, cf_bls_sig_validate);
     if (argc < 2) {
         usage(stderr);
         return 2;

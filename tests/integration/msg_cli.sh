@@ -11,7 +11,8 @@ trap 'rm -rf "$tmp"' EXIT
 rep() { s=; i=0; while [ $i -lt "$2" ]; do s=$s$1; i=$((i + 1)); done; printf %s "$s"; }
 B32=0x$(rep ab 32)
 C32=0x$(rep 5c 32)
-G1=0xa0$(rep 00 47)
+# The G1 generator: a valid point, since the program checks every point it reads or writes.
+G1=0x97f1d3a73197d7942695638c4fa9ac0fc3688c4f9774b905a14e3a3f171bac586c55e83ff97a1aeffb3af00adb22c6bb
 G2=0xc0$(rep 00 95)
 CGE="{\"data\": \"0x$(rep 08 100)\"}"
 VDF="{\"challenge\": \"$C32\", \"number_of_iterations\": 524288, \"output\": $CGE}"
@@ -148,6 +149,9 @@ rejects "expected a uint8" encode --type plot_sync_start "{\"identifier\": $ID, 
 rejects "JSON" encode --type plot_sync_done "{not json"
 rejects "exactly one" encode --type proof_of_space "$(echo "$POS1" | sed 's/"pool_public_key": null/"pool_public_key": "'$G1'"/')"
 rejects "0.0.35" decode --type plot --version 0.0.34 "00"
+# Points are checked as Chia's parser checks them: flags, canonical infinity, on curve, subgroup.
+rejects "farmer_public_keys\[0\] at offset 4: invalid G1 point" decode --type harvester_handshake "00000001$(rep a0 48)00000000"
+rejects "invalid G1 point" decode --type harvester_handshake "00000001e0$(rep 00 47)00000000"
 
 echo "msg_cli: $pass passed, $fail failed"
 [ $fail = 0 ]
