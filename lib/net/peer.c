@@ -55,8 +55,11 @@ struct listener {
     struct cf_peer_service *s;
     int fd;
     struct cf_loop_io *io;
+    struct cf_loop_timer *pause; /* out of descriptors: stop accepting for a moment */
     struct listener *next;
 };
+
+#define ACCEPT_PAUSE_MS 1000
 
 struct pending {
     struct cf_peer *p;
@@ -728,6 +731,14 @@ static void ws_opts(const struct cf_peer_service *s, bool outbound, struct cf_ws
     o->max_queued = MAX_QUEUED;
 }
 
+static void on_accept_resume(struct cf_loop_timer *t, void *arg)
+{
+    struct listener *l = arg;
+
+    (void)t;
+    cf_loop_io_set(l->io, CF_LOOP_READ);
+}
+
 static void on_accept(struct cf_loop_io *io, int fd, unsigned events, void *arg)
 {
     struct listener *l = arg;
@@ -739,8 +750,15 @@ static void on_accept(struct cf_loop_io *io, int fd, unsigned events, void *arg)
         int c = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
         struct cf_peer *p;
 
-        if (c < 0)
+        if (c < 0) {
+            /* Without a free descriptor the pending connection stays queued and the listening
+             * socket stays readable: pause instead of spinning. */
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+                cf_loop_io_set(l->io, 0);
+                cf_loop_timer_start(l->pause, ACCEPT_PAUSE_MS);
+            }
             return;
+        }
         p = peer_new(l->s, false);
         if (p == NULL) {
             close(c);
@@ -792,7 +810,10 @@ enum cf_err cf_peer_listen(struct cf_peer_service *s, const char *host, uint16_t
     }
     freeaddrinfo(ai);
     l = calloc(1, sizeof *l);
-    if (l == NULL || cf_loop_io_new(s->loop, fd, CF_LOOP_READ, on_accept, l, &l->io) != CF_OK) {
+    if (l == NULL || cf_loop_timer_new(s->loop, on_accept_resume, l, &l->pause) != CF_OK ||
+        cf_loop_io_new(s->loop, fd, CF_LOOP_READ, on_accept, l, &l->io) != CF_OK) {
+        if (l)
+            cf_loop_timer_free(l->pause);
         free(l);
         close(fd);
         return CF_ERR_NOMEM;
@@ -986,6 +1007,7 @@ void cf_peer_service_free(struct cf_peer_service *s)
         struct listener *l = s->listeners;
 
         s->listeners = l->next;
+        cf_loop_timer_free(l->pause);
         cf_loop_io_free(l->io);
         close(l->fd);
         free(l);
