@@ -98,6 +98,7 @@ struct cf_peer {
     size_t delayed_bytes;
     struct cf_loop_timer *delay_timer;
     struct cf_buf out;
+    struct cf_peer_stats stats;
     void *user;
     enum cf_err close_err;
     char close_detail[256];
@@ -414,6 +415,10 @@ static enum cf_err send_frame(struct cf_peer *p, uint8_t type, bool has_id, uint
         err = delay_frame(p, type, len);
     else if (!err)
         err = cf_ws_send(p->ws, p->out.data, p->out.len);
+    if (!err) {
+        p->stats.msgs_out++;
+        p->stats.bytes_out += p->out.len;
+    }
     if (p->out.cap > 65536) { /* do not keep a large scratch buffer per connection */
         cf_buf_free(&p->out);
         cf_buf_init(&p->out, CF_PEER_MAX_MESSAGE);
@@ -566,6 +571,7 @@ static void become_ready(struct cf_peer *p)
         }
     p->state = P_READY;
     p->was_ready = true;
+    p->stats.connected_ms = cf_loop_now_ms(s->loop);
     s->connected++;
     if (s->cfg.on_connect)
         s->cfg.on_connect(p, s->cfg.user);
@@ -662,6 +668,8 @@ static void ws_on_message(struct cf_ws *ws, const uint8_t *data, size_t len, voi
     (void)ws;
     if (p->state == P_CLOSING || p->state == P_OPENING)
         return;
+    p->stats.msgs_in++;
+    p->stats.bytes_in += len;
     err = cf_wire_msg_parse(data, len, &m);
     if (err) {
         peer_fail(p, CF_ERR_PROTOCOL, 1002,
@@ -1072,6 +1080,13 @@ void cf_peer_set_user(struct cf_peer *p, void *user)
 void *cf_peer_user(const struct cf_peer *p)
 {
     return p->user;
+}
+
+void cf_peer_get_stats(const struct cf_peer *p, struct cf_peer_stats *out)
+{
+    *out = p->stats;
+    out->queued = cf_ws_queued(p->ws);
+    out->held = p->delayed_bytes;
 }
 
 const uint8_t *cf_peer_own_node_id(const struct cf_peer_service *s)

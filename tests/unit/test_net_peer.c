@@ -250,6 +250,15 @@ static void test_handshake_and_requests(void)
     CHECK_EQ_U64(f.last_type, T_FARMING_INFO);
     CHECK_EQ_U64(f.last_len, sizeof info);
 
+    {
+        struct cf_peer_stats st;
+
+        cf_peer_get_stats(f.peer, &st);
+        CHECK_EQ_U64(st.msgs_in, 2); /* Handshake, farming_info */
+        CHECK_EQ_U64(st.msgs_out, 1);
+        CHECK(st.bytes_in > sizeof info && st.connected_ms != 0);
+    }
+
     /* many concurrent requests each way; responses matched by id */
     f.handled = 0;
     CHECK_EQ_U64(run_batch(h.peer, N_REQ), N_REQ);
