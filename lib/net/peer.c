@@ -300,6 +300,8 @@ static enum cf_err remote_close_reason(struct cf_peer *p, struct cf_ws *ws, enum
     else if (recv != 0 && recv != 1000)
         err = cf_err_set(CF_ERR_PROTOCOL, "the peer closed with code %u reason '%s'",
                          (unsigned)recv, reason);
+    if (err == CF_OK)
+        cf_err_clear(); /* a clean close has no detail; do not show a stale one */
     snprintf(p->close_detail, sizeof p->close_detail, "%s%s%s", cf_strerror(err),
              cf_err_detail()[0] ? ": " : "", cf_err_detail());
     return err;
