@@ -12,7 +12,11 @@
  * that does not decode makes them false.
  *
  * Secret-key operations run in constant time with respect to the key and wipe their temporaries.
- * Nothing here allocates.
+ * A secret key given to sk_to_pk or a signing function may be any 32 bytes: it is used mod r.
+ * Nothing here allocates on the heap, except the OpenSSL SHA-256 context that hashing to G2 uses
+ * for the moment of the call (if OpenSSL cannot allocate it the hash is the identity, which no
+ * verification accepts). The first sk_to_pk fills a 144 KiB static table (thread-safe, once).
+ * Implementation notes: docs/crypto-bls.md.
  */
 #ifndef CFARM_BLS_H
 #define CFARM_BLS_H
