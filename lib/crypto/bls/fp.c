@@ -174,7 +174,7 @@ bool fp_from_bytes(fp *r, const uint8_t in[48])
     uint64_t raw[6];
 
     load_be(raw, 6, in);
-    if (!lt6(raw, P))
+    if (!lt6(raw, bls_p_limbs))
         return false;
     fp_mont_mul(r->l, raw, R2);
     return true;
