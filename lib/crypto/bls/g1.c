@@ -6,7 +6,8 @@
  * doubling, adding a point to itself, to its negation or to the identity all take one branch-free
  * path. The constant-time scalar multiplication uses fixed 4-bit windows and a table lookup that
  * reads every entry. Decoding follows Chia's order of checks: flags, canonical infinity, non-zero
- * x bytes, x < p, on curve, subgroup (phi(P) = -x^2 P, Scott 2021).
+ * x bytes, x < p, on curve, subgroup (phi(P) = -x^2 P, Scott 2021, with the two public
+ * multiplications by x done in Jacobian coordinates, whose doubling is cheaper).
  */
 #include "crypto/bls/bls_internal.h"
 
