@@ -8,7 +8,7 @@
  *   - a signature is a 96-byte compressed G2 point (x.c1 || x.c0; identity = c0 00..00).
  * Every function that takes an encoded point decodes it with all of Chia's checks (flag bits,
  * canonical infinity, x < p, on curve, in subgroup) and fails with CF_ERR_BAD_POINT or
- * CF_ERR_NOT_IN_SUBGROUP. Verification functions return true/false (never an error): a point
+ * CF_ERR_NOT_IN_SUBGROUP, leaving a one-line reason in cf_err_detail(). Verification functions return true/false (never an error): a point
  * that does not decode makes them false.
  *
  * Secret-key operations run in constant time with respect to the key and wipe their temporaries.

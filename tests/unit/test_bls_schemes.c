@@ -149,6 +149,7 @@ static void test_codecs(void)
     memset(b, 0xff, 48);
     b[0] = 0x9f; /* x = 2^381 - 1 >= p */
     CHECK(cf_bls_pk_validate(b) == CF_ERR_BAD_POINT);
+    CHECK(strstr(cf_err_detail(), "x >= p") != NULL);
     memset(b, 0, 48);
     b[0] = 0xc0;
     b[47] = 1; /* non-canonical infinity */

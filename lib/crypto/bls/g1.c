@@ -420,31 +420,31 @@ int g1_decompress(g1p *r, const uint8_t in[48])
         for (int i = 1; i < 48; i++)
             any |= in[i];
         if (any)
-            return CF_ERR_BAD_POINT;
+            return cf_err_set(CF_ERR_BAD_POINT, "G1: non-canonical infinity");
         g1_identity(r);
         return CF_OK;
     }
     if ((in[0] & 0xc0) != 0x80)
-        return CF_ERR_BAD_POINT;
+        return cf_err_set(CF_ERR_BAD_POINT, "G1: flags %02x (compressed bit unset)", in[0] & 0xe0);
     for (int i = 1; i < 48; i++)
         any |= in[i];
     if (!any)
-        return CF_ERR_BAD_POINT;
+        return cf_err_set(CF_ERR_BAD_POINT, "G1: x bytes all zero without the infinity flag");
     memcpy(xb, in, 48);
     xb[0] &= 0x1f;
     if (!fp_from_bytes(&x, xb))
-        return CF_ERR_BAD_POINT;
+        return cf_err_set(CF_ERR_BAD_POINT, "G1: x >= p");
     fp_sqr(&rhs, &x);
     fp_mul(&rhs, &rhs, &x);
     fp_add(&rhs, &rhs, &B1);
     if (!fp_sqrt(&y, &rhs))
-        return CF_ERR_BAD_POINT;
+        return cf_err_set(CF_ERR_BAD_POINT, "G1: x is not on the curve");
     if (fp_is_lex_largest(&y) != ((in[0] >> 5) & 1))
         fp_neg(&y, &y);
     r->x = x;
     r->y = y;
     r->z = fp_one_c;
     if (!g1_in_subgroup_vartime(r))
-        return CF_ERR_NOT_IN_SUBGROUP;
+        return cf_err_set(CF_ERR_NOT_IN_SUBGROUP, "G1: point outside the prime-order subgroup");
     return CF_OK;
 }
