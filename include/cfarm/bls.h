@@ -105,7 +105,11 @@ bool cf_bls_aug_verify(const struct cf_bls_pk *pk, const uint8_t *msg, size_t ms
                        const struct cf_bls_sig *sig);
 /* Aggregate n signatures (n = 0 gives the identity); fails when one does not decode. */
 enum cf_err cf_bls_aggregate(struct cf_bls_sig *out, const struct cf_bls_sig *sigs, size_t n);
-/* n pairs (pks[i], msgs[i] of msg_lens[i] bytes) against one aggregate; one final exponentiation. */
+/*
+ * n pairs (pks[i], msgs[i] of msg_lens[i] bytes) against one aggregate; one final exponentiation.
+ * False when any element does not decode or any pk is the identity; with n = 0, true only for
+ * the identity signature. Repeated messages are allowed (Chia's Aug rule).
+ */
 bool cf_bls_aug_aggregate_verify(const struct cf_bls_pk *pks, const uint8_t *const *msgs,
                                  const size_t *msg_lens, size_t n, const struct cf_bls_sig *sig);
 
@@ -124,7 +128,7 @@ bool cf_bls_pop_verify(const struct cf_bls_pk *pk, const uint8_t *msg, size_t ms
                        const struct cf_bls_sig *sig);
 bool cf_bls_pop_aggregate_verify(const struct cf_bls_pk *pks, const uint8_t *const *msgs,
                                  const size_t *msg_lens, size_t n, const struct cf_bls_sig *sig);
-/* All pks sign the same message. */
+/* All pks sign the same message: their sum is verified as one key (n = 0 is false). */
 bool cf_bls_pop_fast_aggregate_verify(const struct cf_bls_pk *pks, size_t n, const uint8_t *msg,
                                       size_t msg_len, const struct cf_bls_sig *sig);
 void cf_bls_pop_prove(struct cf_bls_sig *proof, const struct cf_bls_sk *sk);
