@@ -117,8 +117,8 @@ static void test_fp(void)
     CHECK(!fp_from_bytes(&t, pb));
 }
 
-/* The MULX/ADX product (when this CPU and build use it) against the C one, including inputs
- * up to 2p - 1 as the lazy sums produce. */
+/* The MULX/ADX products and reduction (when this CPU and build use them) against the C ones,
+ * including inputs up to 2p - 1 as the lazy sums produce, and redc(a*b) against mont(a, b). */
 static void test_mont_paths(void)
 {
     fp pm1, a, b;
@@ -139,6 +139,24 @@ static void test_mont_paths(void)
         fp_mont_mul_c(r1, x, y);
         fp_mont_mul(r2, x, y);
         CHECK_MEM(r1, r2, sizeof r1);
+        uint64_t w1[12], w2[12];
+        fp_mul_wide_c(w1, x, y);
+        fp_mul_wide(w2, x, y);
+        CHECK_MEM(w1, w2, sizeof w1);
+        uint64_t u1[6], u2[6];
+        fp_redc_low_c(u1, w1);
+#ifdef BLS_USE_MULX
+        if (bls_have_mulx) {
+            fp_redc_low_mulx(u2, w1);
+            CHECK_MEM(u1, u2, sizeof u1);
+        }
+#endif
+        /* redc of the wide product = the Montgomery product, for inputs below p */
+        if (x != big && y != big) {
+            fp_redc(u2, w1);
+            fp_mont_mul_c(r1, x, y);
+            CHECK_MEM(u2, r1, sizeof r1);
+        }
     }
     printf("test_bls_arith: Montgomery product via %s\n", bls_have_mulx ? "MULX/ADX" : "C only");
 }
@@ -174,6 +192,24 @@ static void test_fp2(void)
         fp2 xi_ = {fp_one_c, fp_one_c}, ns;
         fp2_mul(&ns, &b, &xi_);
         CHECK(!fp2_sqrt(&c, &ns));
+        /* the lazily reduced product against the schoolbook formula, also at p - 1 */
+        {
+            fp2 x, y, z;
+            fp t0, t1;
+            rnd_fp2(&x);
+            rnd_fp2(&y);
+            if (i == 0)
+                fp_neg(&x.c0, &fp_one_c), fp_neg(&x.c1, &fp_one_c), y = x;
+            fp2_mul(&z, &x, &y);
+            fp_mul(&t0, &x.c0, &y.c0);
+            fp_mul(&t1, &x.c1, &y.c1);
+            fp_sub(&t0, &t0, &t1);
+            CHECK(fp_eq(&z.c0, &t0));
+            fp_mul(&t0, &x.c0, &y.c1);
+            fp_mul(&t1, &x.c1, &y.c0);
+            fp_add(&t0, &t0, &t1);
+            CHECK(fp_eq(&z.c1, &t0));
+        }
         /* xi * a by multiplication */
         fp2 xi = {fp_one_c, fp_one_c};
         fp2_mul(&b, &a, &xi);
