@@ -107,8 +107,7 @@ static void op_g2_decode(void)
 static void op_hash_to_g2(void)
 {
     struct cf_bls_sig s;
-    cf_bls_hash_to_g2(&s, C.msg[5], 32, (const uint8_t *)CF_BLS_DST_AUG,
-                      strlen(CF_BLS_DST_AUG));
+    cf_bls_hash_to_g2(&s, C.msg[5], 32, (const uint8_t *)CF_BLS_DST_AUG, strlen(CF_BLS_DST_AUG));
     C.sink += s.bytes[1];
 }
 

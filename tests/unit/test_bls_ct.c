@@ -22,11 +22,11 @@
 #ifdef HAVE_MEMCHECK
 #define HAVE_MEMCHECK_VALUE 1
 #else
-#define HAVE_MEMCHECK_VALUE 0
+#define HAVE_MEMCHECK_VALUE               0
 #define VALGRIND_MAKE_MEM_UNDEFINED(p, n) ((void)(p), (void)(n))
-#define VALGRIND_MAKE_MEM_DEFINED(p, n) ((void)(p), (void)(n))
-#define VALGRIND_COUNT_ERRORS 0
-#define RUNNING_ON_VALGRIND 0
+#define VALGRIND_MAKE_MEM_DEFINED(p, n)   ((void)(p), (void)(n))
+#define VALGRIND_COUNT_ERRORS             0
+#define RUNNING_ON_VALGRIND               0
 #endif
 
 static void secret(void *p, size_t n)
@@ -111,7 +111,8 @@ int main(void)
     unsigned long errors = VALGRIND_COUNT_ERRORS - errors_before;
     if (RUNNING_ON_VALGRIND)
         printf("test_bls_ct: under memcheck (%s product), %lu secret-dependent branches or "
-               "addresses\n", bls_have_mulx ? "MULX" : "C", errors);
+               "addresses\n",
+               bls_have_mulx ? "MULX" : "C", errors);
     else
         printf("test_bls_ct: not under Valgrind; results checked, timing not\n");
     CHECK_EQ_U64(errors, 0);

@@ -152,8 +152,14 @@ static void run_group(const struct cf_json *c, int g2)
     }
 }
 
-static void run_g1(const struct cf_json *c) { run_group(c, 0); }
-static void run_g2(const struct cf_json *c) { run_group(c, 1); }
+static void run_g1(const struct cf_json *c)
+{
+    run_group(c, 0);
+}
+static void run_g2(const struct cf_json *c)
+{
+    run_group(c, 1);
+}
 
 /* ---- private_keys.json ---- */
 
@@ -295,8 +301,9 @@ static void run_verify(const struct cf_json *c, verify_fn fn)
 
     if (pk_ok && sig_ok)
         got = fn(&pk, msg, mlen, &sig);
-    tally(got == flag(c, "result"), cf_json_string(cf_json_get(c, "note")) ?
-                                        cf_json_string(cf_json_get(c, "note")) : "verify");
+    tally(got == flag(c, "result"), cf_json_string(cf_json_get(c, "note"))
+                                        ? cf_json_string(cf_json_get(c, "note"))
+                                        : "verify");
     if (cf_json_get(c, "pk_decodes"))
         tally((pk_ok && cf_bls_pk_validate(pk.bytes) == CF_OK) == flag(c, "pk_decodes"),
               "pk_decodes");
@@ -438,8 +445,7 @@ static bool parse_fp2(fp2 *r, const char *s)
     if (!comma || strncmp(s, "0x", 2) != 0 || strncmp(comma + 1, "0x", 2) != 0)
         return false;
     snprintf(tmp, sizeof tmp, "%.*s", (int)(comma - s - 2), s + 2);
-    if (cf_hex_decode(b, 48, &n, tmp, strlen(tmp)) != CF_OK || n != 48 ||
-        !fp_from_bytes(&r->c0, b))
+    if (cf_hex_decode(b, 48, &n, tmp, strlen(tmp)) != CF_OK || n != 48 || !fp_from_bytes(&r->c0, b))
         return false;
     if (cf_hex_decode(b, 48, &n, comma + 3, strlen(comma + 3)) != CF_OK || n != 48 ||
         !fp_from_bytes(&r->c1, b))

@@ -1,6 +1,6 @@
 /*
- * bls_internal.h: the arithmetic layers under cfarm/bls.h, shared by the files of lib/crypto/bls and the
- * unit tests. Not a public interface.
+ * bls_internal.h: the arithmetic layers under cfarm/bls.h, shared by the files of lib/crypto/bls
+ * and the unit tests. Not a public interface.
  *
  * Tower and representation:
  *   Fp    integers mod p in Montgomery form (a*2^384 mod p), six little-endian 64-bit limbs,
@@ -15,8 +15,8 @@
  * multiplication needs.
  *
  * Naming: functions that are constant time in all their inputs are the default here (field
- * arithmetic, complete point formulas, *_mul_ct); functions that branch on their inputs carry _vartime
- * and only ever see public data (decoding, verification, hashing of public messages).
+ * arithmetic, complete point formulas, *_mul_ct); functions that branch on their inputs carry
+ * _vartime and only ever see public data (decoding, verification, hashing of public messages).
  */
 #ifndef CFARM_BLS_INTERNAL_H
 #define CFARM_BLS_INTERNAL_H
@@ -62,7 +62,6 @@ typedef struct {
 typedef unsigned __int128 u128;
 extern const fp fp_zero_c, fp_one_c;
 extern const uint64_t bls_p_limbs[6];
-
 
 /*
  * Carry chains. On x86-64 the _addcarry/_subborrow intrinsics compile to plain ADC/SBB chains
@@ -153,7 +152,8 @@ static inline void fp_add_nr(fp *r, const fp *a, const fp *b)
  * because the top limb of p is below 2^62, the running value never needs a seventh word).
  * Inputs below 2p are accepted (4p < R keeps the result below 2p before the last subtraction).
  */
-static inline __attribute__((always_inline)) void fp_mont_mul_c(uint64_t r[6], const uint64_t a[6], const uint64_t b[6])
+static inline __attribute__((always_inline)) void fp_mont_mul_c(uint64_t r[6], const uint64_t a[6],
+                                                                const uint64_t b[6])
 {
     uint64_t t[6] = {0, 0, 0, 0, 0, 0};
 
@@ -183,8 +183,8 @@ static inline __attribute__((always_inline)) void fp_mont_mul_c(uint64_t r[6], c
 }
 
 /* out = a * b as 12 limbs (no reduction); a, b below 2^384. */
-static inline __attribute__((always_inline)) void fp_mul_wide_c(uint64_t out[12], const uint64_t a[6],
-                                                                const uint64_t b[6])
+static inline __attribute__((always_inline)) void
+fp_mul_wide_c(uint64_t out[12], const uint64_t a[6], const uint64_t b[6])
 {
     uint64_t t[12] = {0};
 
@@ -233,7 +233,7 @@ static inline __attribute__((always_inline)) void fp_redc_low_c(uint64_t u[6], c
  */
 extern int bls_have_mulx;
 extern const uint64_t bls_p_inv_word;
-#if defined(__x86_64__) && defined(__OPTIMIZE__) && !defined(__SANITIZE_ADDRESS__) && \
+#if defined(__x86_64__) && defined(__OPTIMIZE__) && !defined(__SANITIZE_ADDRESS__) &&              \
     !defined(CFARM_BLS_NO_ASM)
 #define BLS_USE_MULX 1
 #include "crypto/bls/fp_mulx.h"
@@ -326,8 +326,8 @@ void fp2_norm(fp *r, const fp2 *a); /* a0^2 + a1^2 */
 bool fp2_is_zero(const fp2 *a);
 bool fp2_eq(const fp2 *a, const fp2 *b);
 void fp2_cmov(fp2 *r, const fp2 *a, uint64_t mask);
-int fp2_sgn0(const fp2 *a);             /* RFC 9380 sgn0 */
-int fp2_is_lex_largest(const fp2 *a);   /* ZCash sign flag: c1 decides, c0 when c1 = 0 */
+int fp2_sgn0(const fp2 *a);           /* RFC 9380 sgn0 */
+int fp2_is_lex_largest(const fp2 *a); /* ZCash sign flag: c1 decides, c0 when c1 = 0 */
 void fp2_set_one(fp2 *r);
 void fp2_set_zero(fp2 *r);
 
@@ -372,7 +372,8 @@ void g1_mul_gen_ct(g1p *r, const uint8_t k[32]);
 /* Plain double-and-add reference over n bytes big-endian; variable time. */
 void g1_mul_vartime(g1p *r, const g1p *a, const uint8_t *k, size_t n);
 void g1_compress(uint8_t out[48], const g1p *a);
-/* CF_OK, CF_ERR_BAD_POINT or CF_ERR_NOT_IN_SUBGROUP (enum cf_err as int to keep this header lean). */
+/* CF_OK, CF_ERR_BAD_POINT or CF_ERR_NOT_IN_SUBGROUP (enum cf_err as int to keep this header lean).
+ */
 int g1_decompress(g1p *r, const uint8_t in[48]);
 
 /* ---- G2 ---- */
@@ -408,8 +409,7 @@ void bls_pairing(fp12 *r, const g1p *p, const g2p *q);
 void bls_map_to_g2(g2p *r, const fp2 *u); /* SSWU + 3-isogeny, no cofactor clearing */
 /* r = map(u0) + map(u1), sharing one inversion between the two maps. */
 void bls_map2_to_g2(g2p *r, const fp2 *u0, const fp2 *u1);
-void bls_hash_to_g2(g2p *r, const uint8_t *msg, size_t msg_len, const uint8_t *dst,
-                    size_t dst_len);
+void bls_hash_to_g2(g2p *r, const uint8_t *msg, size_t msg_len, const uint8_t *dst, size_t dst_len);
 /* Hash of pre || msg without building the concatenation. */
 void bls_hash_to_g2_prefixed(g2p *r, const uint8_t *pre, size_t pre_len, const uint8_t *msg,
                              size_t msg_len, const uint8_t *dst, size_t dst_len);

@@ -17,7 +17,7 @@
 #include "cfarm/err.h"
 #include "crypto/bls/bls_consts.h"
 
-#define FP2_ONE ((fp2){BLS_ONE, {{0}}})
+#define FP2_ONE  ((fp2){BLS_ONE, {{0}}})
 #define FP2_ZERO ((fp2){{{0}}, {{0}}})
 
 static const fp2 G2X = BLS_G2_X, G2Y = BLS_G2_Y, B2 = BLS_B2, PSI_X = BLS_PSI_X, PSI_Y = BLS_PSI_Y;
@@ -77,7 +77,7 @@ void g2_add(g2p *r, const g2p *a, const g2p *b)
     fp2_sub(&t5, &t5, &t2); /* X1Z2 + X2Z1 */
     fp2_dbl(&s, &t0);
     fp2_add(&t0, &s, &t0); /* 3 X1X2 */
-    mul_b3(&t2, &t2);     /* 3b Z1Z2 */
+    mul_b3(&t2, &t2);      /* 3b Z1Z2 */
     fp2_add(&z3, &t1, &t2);
     fp2_sub(&t1, &t1, &t2);
     mul_b3(&t5, &t5);
@@ -518,4 +518,3 @@ int g2_decompress(g2p *r, const uint8_t in[96])
         return cf_err_set(CF_ERR_NOT_IN_SUBGROUP, "G2: point outside the prime-order subgroup");
     return CF_OK;
 }
-
