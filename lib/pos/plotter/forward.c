@@ -333,6 +333,54 @@ void pl_tables_free(const struct pl_ctx *c, struct pl_tables *t)
     memset(t, 0, sizeof *t);
 }
 
+/* start[b] = the first entry of bucket b in y[0..n) sorted by y; start[nb] = start[nb+1] = n. */
+static void bucket_starts(const uint64_t *y, uint64_t n, uint64_t nb, uint64_t *start)
+{
+    uint64_t b = 0;
+
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t yb = y[i] / CF_POS_BC;
+        while (b <= yb && b < nb)
+            start[b++] = i;
+    }
+    while (b < nb + 2)
+        start[b++] = n;
+}
+
+/*
+ * With file-backed arrays, scattering entries straight to their buckets would touch pages at
+ * random; sorting by y with the radix sort (a few sequential passes) groups them instead.
+ */
+static enum cf_err table1_sorted(const struct pl_ctx *c, struct pl_tables *t,
+                                 struct fwd_job *j, struct level *cur, uint64_t n, uint64_t nb)
+{
+    struct pl_rec *recs = pl_alloc(c->mem, n * sizeof *recs, false);
+    struct pl_rec *tmp = pl_alloc(c->mem, n * sizeof *tmp, false);
+    enum cf_err err = CF_OK;
+
+    if (!recs || !tmp) {
+        err = cf_err_set(CF_ERR_NOMEM, "table 1 sort");
+        goto out;
+    }
+    for (uint64_t x = 0; x < n; x++) {
+        recs[x].key = j->ys[x];
+        recs[x].val = x;
+    }
+    pl_free(c->mem, j->ys);
+    j->ys = NULL;
+    if ((err = pl_sort(recs, tmp, n, c->k + CF_POS_EXTRA_BITS, c->threads)))
+        goto out;
+    for (uint64_t i = 0; i < n; i++) {
+        cur->y[i] = recs[i].key;
+        t->x[i] = (uint32_t)recs[i].val;
+    }
+    bucket_starts(cur->y, n, nb, cur->start);
+out:
+    pl_free(c->mem, recs);
+    pl_free(c->mem, tmp);
+    return err;
+}
+
 static enum cf_err table1(const struct pl_ctx *c, struct pl_tables *t, struct fwd_job *j,
                           struct level *cur)
 {
@@ -353,12 +401,18 @@ static enum cf_err table1(const struct pl_ctx *c, struct pl_tables *t, struct fw
     if (!j->ys || !t->x || !cur->y || !cur->start)
         goto nomem;
     pl_parallel(c->threads, f1_task, j);
-    counts_to_slots(j->outs, c->threads, nb, cur->start);
-    cur->start[nb + 1] = n;
-    j->next = cur;
-    pl_parallel(c->threads, f1_scatter, j);
-    pl_free(c->mem, j->ys);
-    j->ys = NULL;
+    if (c->mem->budget) {
+        enum cf_err err = table1_sorted(c, t, j, cur, n, nb);
+        if (err)
+            return err;
+    } else {
+        counts_to_slots(j->outs, c->threads, nb, cur->start);
+        cur->start[nb + 1] = n;
+        j->next = cur;
+        pl_parallel(c->threads, f1_scatter, j);
+        pl_free(c->mem, j->ys);
+        j->ys = NULL;
+    }
     cur->n = n;
     cur->nbuckets = nb;
     cur->x = t->x;
@@ -368,6 +422,42 @@ nomem:
     pl_free(c->mem, j->ys);
     j->ys = NULL;
     return cf_err_set(CF_ERR_NOMEM, "table 1 of %llu entries", (unsigned long long)n);
+}
+
+static enum cf_err gather_sorted(const struct pl_ctx *c, struct pl_tables *t,
+                                 struct fwd_job *j, struct level *next, unsigned table,
+                                 uint64_t total, uint64_t nb)
+{
+    struct pl_rec32 *recs = pl_alloc(c->mem, (total + 1) * sizeof *recs, false);
+    struct pl_rec32 *tmp = pl_alloc(c->mem, (total + 1) * sizeof *tmp, false);
+    enum cf_err err = CF_OK;
+    uint64_t s = 0;
+
+    if (!recs || !tmp) {
+        err = cf_err_set(CF_ERR_NOMEM, "table %u sort", table);
+        goto out;
+    }
+    for (unsigned i = 0; i < c->threads; i++)
+        for (uint64_t q = 0; q < j->outs[i].n; q++, s++) {
+            recs[s].key = j->outs[i].y[q];
+            recs[s].a = j->outs[i].meta[q].w0;
+            recs[s].b = j->outs[i].meta[q].w1;
+            recs[s].c = j->outs[i].lr[q].l | (uint64_t)j->outs[i].lr[q].r << 32;
+        }
+    if ((err = pl_sort32(recs, tmp, total, c->k + CF_POS_EXTRA_BITS, c->threads)))
+        goto out;
+    for (uint64_t i = 0; i < total; i++) {
+        next->y[i] = recs[i].key;
+        next->meta[i].w0 = recs[i].a;
+        next->meta[i].w1 = recs[i].b;
+        t->lr[table][i].l = (uint32_t)recs[i].c;
+        t->lr[table][i].r = (uint32_t)(recs[i].c >> 32);
+    }
+    bucket_starts(next->y, total, nb, next->start);
+out:
+    pl_free(c->mem, recs);
+    pl_free(c->mem, tmp);
+    return err;
 }
 
 static enum cf_err next_table(const struct pl_ctx *c, struct pl_tables *t, struct fwd_job *j,
@@ -411,6 +501,10 @@ static enum cf_err next_table(const struct pl_ctx *c, struct pl_tables *t, struc
     next->start = pl_alloc(c->mem, (nb + 2) * sizeof *next->start, false);
     if (!next->y || !next->meta || !next->start)
         return cf_err_set(CF_ERR_NOMEM, "table %u", table);
+    next->n = total;
+    next->nbuckets = nb;
+    if (c->mem->budget)
+        return gather_sorted(c, t, j, next, table, total, nb);
     pl_parallel(c->threads, gather_count, j);
     counts_to_slots(j->outs, c->threads, nb, next->start);
     next->start[nb + 1] = total;

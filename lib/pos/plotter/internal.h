@@ -85,6 +85,13 @@ struct pl_rec {
 enum cf_err pl_sort(struct pl_rec *recs, struct pl_rec *tmp, uint64_t n, unsigned key_bits,
                     unsigned threads);
 
+struct pl_rec32 {
+    uint64_t key;
+    uint64_t a, b, c;
+};
+enum cf_err pl_sort32(struct pl_rec32 *recs, struct pl_rec32 *tmp, uint64_t n,
+                      unsigned key_bits, unsigned threads);
+
 /* Phase 1: every table; t is zeroed first. Frees what it made on failure. */
 enum cf_err pl_forward(const struct pl_ctx *c, struct pl_tables *t);
 void pl_tables_free(const struct pl_ctx *c, struct pl_tables *t);
