@@ -243,7 +243,8 @@ static enum cf_err backprop(struct cstate *s)
 
     for (unsigned table = 7; table >= 2; table--) {
         struct mark_job j = {s->t, table, table == 7 ? NULL : s->keep[table], NULL};
-        s->keep[table - 1] = pl_alloc(c->mem, (s->t->n[table - 1] / 64 + 1) * 8, true);
+        s->keep[table - 1] =
+            pl_alloc(c->mem, (s->t->n[table - 1] / 64 + 1) * 8, PL_ZERO | PL_HOT);
         if (!s->keep[table - 1])
             return cf_err_set(CF_ERR_NOMEM, "back-propagation of table %u", table);
         j.keep_below = s->keep[table - 1];
@@ -346,7 +347,7 @@ static enum cf_err park_table(struct cstate *s, unsigned table, struct cf_plotte
     pj.n = j.n;
     pj.nparks = j.n == 0 ? 0 : (j.n - 1) / CF_PLOT_ENTRIES_PER_PARK + 1;
     pj.park_size = cf_plot_park_size(c->k, table);
-    pj.out = pl_alloc(c->mem, (pj.nparks + 1) * pj.park_size, true);
+    pj.out = pl_alloc(c->mem, (pj.nparks + 1) * pj.park_size, PL_ZERO);
     if (!pj.out)
         return cf_err_set(CF_ERR_NOMEM, "parks of table %u", table);
     pl_parallel(c->threads, park_task, &pj);
@@ -360,7 +361,7 @@ static enum cf_err park_table(struct cstate *s, unsigned table, struct cf_plotte
         return err;
 
     /* Places of this table's entries, for the table above (and for P7 after table 6). */
-    j.newpos = pl_alloc(c->mem, (s->t->n[table + 1] + 1) * sizeof *j.newpos, false);
+    j.newpos = pl_alloc(c->mem, (s->t->n[table + 1] + 1) * sizeof *j.newpos, 0);
     if (!j.newpos)
         return cf_err_set(CF_ERR_NOMEM, "places of table %u", table + 1);
     if (s->streaming) {
@@ -461,10 +462,10 @@ static enum cf_err checkpoint_tables(struct cstate *s, uint64_t *end)
         s->recs[q].key >>= 32;
     pl_progress(c, 4, "P7", 0.2);
 
-    p7 = pl_alloc(c->mem, np7 * p7_size, true);
-    c12 = pl_alloc(c->mem, (nc1 + 1 + nc2 + 1) * esize, true);
+    p7 = pl_alloc(c->mem, np7 * p7_size, PL_ZERO);
+    c12 = pl_alloc(c->mem, (nc1 + 1 + nc2 + 1) * esize, PL_ZERO);
     memset(&cj, 0, sizeof cj);
-    cj.out = pl_alloc(c->mem, (nc1 + 1) * c3_size, true);
+    cj.out = pl_alloc(c->mem, (nc1 + 1) * c3_size, PL_ZERO);
     if (!p7 || !c12 || !cj.out) {
         err = cf_err_set(CF_ERR_NOMEM, "table 7 and checkpoints");
         goto out;
@@ -528,8 +529,8 @@ enum cf_err pl_compress(const struct pl_ctx *c, struct pl_tables *t, int fd, uin
         return cf_err_set(CF_ERR_INVAL, "fse tables could not be built");
     err = backprop(&s);
     if (!err) {
-        s.recs = pl_alloc(c->mem, (most + 1) * sizeof *s.recs, false);
-        s.tmp = pl_alloc(c->mem, (most + 1) * sizeof *s.tmp, false);
+        s.recs = pl_alloc(c->mem, (most + 1) * sizeof *s.recs, 0);
+        s.tmp = pl_alloc(c->mem, (most + 1) * sizeof *s.tmp, 0);
         if (!s.recs || !s.tmp)
             err = cf_err_set(CF_ERR_NOMEM, "line point sort of %llu entries",
                              (unsigned long long)most);

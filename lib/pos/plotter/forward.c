@@ -354,8 +354,8 @@ static void bucket_starts(const uint64_t *y, uint64_t n, uint64_t nb, uint64_t *
 static enum cf_err table1_sorted(const struct pl_ctx *c, struct pl_tables *t,
                                  struct fwd_job *j, struct level *cur, uint64_t n, uint64_t nb)
 {
-    struct pl_rec *recs = pl_alloc(c->mem, n * sizeof *recs, false);
-    struct pl_rec *tmp = pl_alloc(c->mem, n * sizeof *tmp, false);
+    struct pl_rec *recs = pl_alloc(c->mem, n * sizeof *recs, 0);
+    struct pl_rec *tmp = pl_alloc(c->mem, n * sizeof *tmp, 0);
     enum cf_err err = CF_OK;
 
     if (!recs || !tmp) {
@@ -389,12 +389,12 @@ static enum cf_err table1(const struct pl_ctx *c, struct pl_tables *t, struct fw
 
     cf_pos_f1_init(&f1, c->k, c->p->id);
     j->f1 = &f1;
-    j->ys = pl_alloc(c->mem, n * sizeof *j->ys, false);
-    t->x = pl_alloc(c->mem, n * sizeof *t->x, false);
-    cur->y = pl_alloc(c->mem, n * sizeof *cur->y, false);
-    cur->start = pl_alloc(c->mem, (nb + 2) * sizeof *cur->start, false);
+    j->ys = pl_alloc(c->mem, n * sizeof *j->ys, 0);
+    t->x = pl_alloc(c->mem, n * sizeof *t->x, 0);
+    cur->y = pl_alloc(c->mem, n * sizeof *cur->y, 0);
+    cur->start = pl_alloc(c->mem, (nb + 2) * sizeof *cur->start, 0);
     for (unsigned i = 0; i < c->threads; i++)
-        j->outs[i].counts = pl_alloc(c->mem, nb * sizeof *j->outs[i].counts, true);
+        j->outs[i].counts = pl_alloc(c->mem, nb * sizeof *j->outs[i].counts, PL_ZERO);
     for (unsigned i = 0; i < c->threads; i++)
         if (!j->outs[i].counts)
             goto nomem;
@@ -428,8 +428,8 @@ static enum cf_err gather_sorted(const struct pl_ctx *c, struct pl_tables *t,
                                  struct fwd_job *j, struct level *next, unsigned table,
                                  uint64_t total, uint64_t nb)
 {
-    struct pl_rec32 *recs = pl_alloc(c->mem, (total + 1) * sizeof *recs, false);
-    struct pl_rec32 *tmp = pl_alloc(c->mem, (total + 1) * sizeof *tmp, false);
+    struct pl_rec32 *recs = pl_alloc(c->mem, (total + 1) * sizeof *recs, 0);
+    struct pl_rec32 *tmp = pl_alloc(c->mem, (total + 1) * sizeof *tmp, 0);
     enum cf_err err = CF_OK;
     uint64_t s = 0;
 
@@ -480,13 +480,13 @@ static enum cf_err next_table(const struct pl_ctx *c, struct pl_tables *t, struc
         return cf_err_set(CF_ERR_TOO_LARGE, "table %u has %llu entries", table,
                           (unsigned long long)total);
     t->n[table] = total;
-    t->lr[table] = pl_alloc(c->mem, (total + 1) * sizeof *t->lr[table], false);
+    t->lr[table] = pl_alloc(c->mem, (total + 1) * sizeof *t->lr[table], 0);
     if (!t->lr[table])
         return cf_err_set(CF_ERR_NOMEM, "table %u", table);
     if (table == 7) {
         /* The last table needs no grouping: f7 and the pair, in any order. */
         uint64_t s = 0;
-        t->f7 = pl_alloc(c->mem, (total + 1) * sizeof *t->f7, false);
+        t->f7 = pl_alloc(c->mem, (total + 1) * sizeof *t->f7, 0);
         if (!t->f7)
             return cf_err_set(CF_ERR_NOMEM, "table 7");
         for (unsigned i = 0; i < c->threads; i++)
@@ -496,9 +496,9 @@ static enum cf_err next_table(const struct pl_ctx *c, struct pl_tables *t, struc
             }
         return CF_OK;
     }
-    next->y = pl_alloc(c->mem, (total + 1) * sizeof *next->y, false);
-    next->meta = pl_alloc(c->mem, (total + 1) * sizeof *next->meta, false);
-    next->start = pl_alloc(c->mem, (nb + 2) * sizeof *next->start, false);
+    next->y = pl_alloc(c->mem, (total + 1) * sizeof *next->y, 0);
+    next->meta = pl_alloc(c->mem, (total + 1) * sizeof *next->meta, 0);
+    next->start = pl_alloc(c->mem, (nb + 2) * sizeof *next->start, 0);
     if (!next->y || !next->meta || !next->start)
         return cf_err_set(CF_ERR_NOMEM, "table %u", table);
     next->n = total;

@@ -42,6 +42,7 @@ struct pl_tables {
 struct pl_mem {
     pthread_mutex_t lock;
     uint64_t budget, used, mapped, peak_mapped;
+    uint64_t reserve;                /* part of the budget kept for PL_HOT arrays */
     const char *tmpdir;
     int map_errno;
     unsigned nblk;
@@ -52,7 +53,8 @@ struct pl_mem {
     } blk[PL_MEM_BLOCKS];
 };
 
-void *pl_alloc(struct pl_mem *m, size_t n, bool zero);
+enum { PL_ZERO = 1, PL_HOT = 2 };
+void *pl_alloc(struct pl_mem *m, size_t n, unsigned flags);
 void *pl_realloc(struct pl_mem *m, void *p, size_t old, size_t n);
 void pl_free(struct pl_mem *m, void *p);
 
