@@ -144,7 +144,7 @@ static void to_meta(struct cf_pos_meta *m, const struct level *in, uint64_t i)
 }
 
 /* Matches waiting for their Fx, computed a batch at a time (several hashes per vector op). */
-#define BATCH 512
+#define BATCH 128
 
 struct batch {
     unsigned n;

@@ -183,6 +183,7 @@ enum cf_err cf_plotter_create(const struct cf_plotter_params *params, const char
     struct pl_mem mem;
     struct pl_ctx c = {&p, p.k, p.threads ? p.threads : 2, &mem};
     char *dir = NULL;
+    const char *plot_dir;
     struct pl_tables t;
     struct cf_plotter_stats st;
     uint8_t header[CF_PLOT_MAGIC_LEN + 32 + 1 + 2 + 4 + 2 + CF_KEYS_MEMO_MAX + 80];
@@ -208,7 +209,8 @@ enum cf_err cf_plotter_create(const struct cf_plotter_params *params, const char
         err = cf_err_set(CF_ERR_NOMEM, "path");
         goto out;
     }
-    mem.tmpdir = p.tmp_dir ? p.tmp_dir : (strrchr(dir, '/') ? dirname(dir) : ".");
+    plot_dir = strrchr(dir, '/') ? dirname(dir) : ".";
+    mem.tmpdir = p.tmp_dir ? p.tmp_dir : plot_dir;
     if ((err = plan_memory(&p, mem.tmpdir, &mem.budget, &mem.reserve)))
         goto out;
     if (asprintf(&tmp, "%s.tmp", path) < 0) {
@@ -254,6 +256,14 @@ enum cf_err cf_plotter_create(const struct cf_plotter_params *params, const char
     if (rename(tmp, path) != 0) {
         err = cf_err_set(CF_ERR_IO, "rename %s to %s: %s", tmp, path, strerror(errno));
         goto out;
+    }
+    {
+        /* Make the rename itself durable. */
+        int dfd = open(plot_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd >= 0) {
+            fsync(dfd);
+            close(dfd);
+        }
     }
     st.file_size = end;
     st.temp_peak = mem.peak_mapped;
