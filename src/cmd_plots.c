@@ -298,7 +298,7 @@ static enum cf_err bench_one(const char *path, unsigned n, struct bench_totals *
     struct cf_plot *p = NULL;
     uint8_t q[CF_PLOT_MAX_QUALITIES][32], ch[32], proof[CF_POS_PROOF_MAX_LEN], vq[32];
     uint64_t *hit = NULL, nhit = 0;
-    uint8_t (*proofs)[CF_POS_PROOF_MAX_LEN] = NULL;
+    uint8_t(*proofs)[CF_POS_PROOF_MAX_LEN] = NULL;
     size_t cnt, len;
     double t0;
     enum cf_err err = cf_plot_open(path, 0, &p);
@@ -332,8 +332,8 @@ static enum cf_err bench_one(const char *path, unsigned n, struct bench_totals *
     for (uint64_t j = 0; j < nhit && !err; j++) {
         check_challenge(ch, hit[j]);
         if (cf_pos_verify(in->id, in->k, ch, proofs[j], 8 * (size_t)in->k, vq) != CF_OK)
-            err = cf_err_set(CF_ERR_BAD_PROOF, "%s: proof for challenge %llu does not verify",
-                             path, (unsigned long long)hit[j]);
+            err = cf_err_set(CF_ERR_BAD_PROOF, "%s: proof for challenge %llu does not verify", path,
+                             (unsigned long long)hit[j]);
     }
     t->t_verify += now() - t0;
     t->verifies += nhit;
@@ -379,8 +379,8 @@ static int bench(int argc, char **argv)
                PER(t.io_proof.reads, t.proofs), PER(t.io_proof.bytes, t.proofs),
                1000 * PER(t.t_lookup, t.lookups), 1000 * PER(t.t_proof, t.proofs));
     } else {
-        printf("plots: %llu (%llu unreadable), %u challenges each\n",
-               (unsigned long long)t.plots, (unsigned long long)t.bad, n);
+        printf("plots: %llu (%llu unreadable), %u challenges each\n", (unsigned long long)t.plots,
+               (unsigned long long)t.bad, n);
         printf("  quality lookups  %10.1f /s  %.3f ms each, %.2f reads, %.0f bytes per lookup\n",
                PER(t.lookups, t.t_lookup), 1000 * PER(t.t_lookup, t.lookups),
                PER(t.io_lookup.reads, t.lookups), PER(t.io_lookup.bytes, t.lookups));
@@ -509,7 +509,8 @@ static int check(int argc, char **argv)
         }
     }
     printf("%llu of %zu plots good (expected ratio about 1.0; below 0.7 over many challenges "
-           "suggests a damaged plot)\n", (unsigned long long)good, ps.n);
+           "suggests a damaged plot)\n",
+           (unsigned long long)good, ps.n);
 out:
     free(rows);
     free_paths(&ps);
@@ -520,13 +521,14 @@ out:
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: cfarm plots <show|prove|verify|bench|check> ...\n"
-               "  show FILE...                           header, keys, size, format\n"
-               "  prove FILE --challenge HEX             qualities and full proofs (JSON)\n"
-               "  verify --id HEX --k K --challenge HEX --proof HEX\n"
-               "  bench [-n N] [--json] PATH...          lookups, proofs and verifications per second\n"
-               "  check [-n N] PATH...                   N challenges per plot, proofs verified\n"
-               "PATH is a plot file or a directory of *.plot files.\n");
+    fprintf(
+        f, "usage: cfarm plots <show|prove|verify|bench|check> ...\n"
+           "  show FILE...                           header, keys, size, format\n"
+           "  prove FILE --challenge HEX             qualities and full proofs (JSON)\n"
+           "  verify --id HEX --k K --challenge HEX --proof HEX\n"
+           "  bench [-n N] [--json] PATH...          lookups, proofs and verifications per second\n"
+           "  check [-n N] PATH...                   N challenges per plot, proofs verified\n"
+           "PATH is a plot file or a directory of *.plot files.\n");
 }
 
 int cmd_plots(int argc, char **argv)

@@ -56,8 +56,7 @@ uint64_t cf_plot_line_point_size(unsigned k)
 
 uint64_t cf_plot_stubs_size(unsigned k)
 {
-    return byte_align((CF_PLOT_ENTRIES_PER_PARK - 1) * (uint64_t)(k - CF_PLOT_STUB_MINUS_BITS)) /
-           8;
+    return byte_align((CF_PLOT_ENTRIES_PER_PARK - 1) * (uint64_t)(k - CF_PLOT_STUB_MINUS_BITS)) / 8;
 }
 
 uint64_t cf_plot_max_deltas_size(unsigned table)
@@ -287,8 +286,8 @@ static enum cf_err load_c2(struct cf_plot *p, int fd)
                          (unsigned long long)entries);
         goto out;
     }
-    err = cf_plot_pread(p, fd, buf, (size_t)((entries - 1) * esize), p->info.table[CF_PLOT_C2],
-                        NULL);
+    err =
+        cf_plot_pread(p, fd, buf, (size_t)((entries - 1) * esize), p->info.table[CF_PLOT_C2], NULL);
     if (err)
         goto out;
     p->c2_count = 0;

@@ -122,7 +122,8 @@ int main(void)
     snprintf(plots, sizeof plots, "%s/plots", v);
     if ((d = opendir(plots))) {
         while ((e = readdir(d)))
-            if (strstr(e->d_name, ".plot") && (!src[0] || strcmp(e->d_name, strrchr(src, '/') + 1) < 0))
+            if (strstr(e->d_name, ".plot") &&
+                (!src[0] || strcmp(e->d_name, strrchr(src, '/') + 1) < 0))
                 snprintf(src, sizeof src, "%s/%s", plots, e->d_name);
         closedir(d);
     }
@@ -158,7 +159,8 @@ int main(void)
      * down to every offset of the header. */
     CHECK(truncate(path, (off_t)(size - 1)) == 0);
     CHECK(cf_plot_open(path, 0, &p) == CF_ERR_PLOT_TRUNCATED);
-    for (uint64_t cut = size - 2; cut > 0; cut -= cut < 400 ? 1 : (cut < 40400 ? cut - 399 : 1 + next_rand() % 40000)) {
+    for (uint64_t cut = size - 2; cut > 0;
+         cut -= cut < 400 ? 1 : (cut < 40400 ? cut - 399 : 1 + next_rand() % 40000)) {
         struct cf_plot *x = NULL;
         CHECK(truncate(path, (off_t)cut) == 0);
         enum cf_err err = cf_plot_open(path, 0, &x);

@@ -88,9 +88,9 @@ static void test_header(void)
         size_t off;
         uint8_t val;
         enum cf_err want;
-    } bad[] = {{0, 'p', CF_ERR_PLOT_FORMAT},  {51, 17, CF_ERR_PLOT_FORMAT},
-               {51, 51, CF_ERR_PLOT_FORMAT},  {57, '1', CF_ERR_PLOT_FORMAT},
-               {53, 5, CF_ERR_PLOT_FORMAT},   {59, 100, CF_ERR_PLOT_FORMAT}};
+    } bad[] = {{0, 'p', CF_ERR_PLOT_FORMAT}, {51, 17, CF_ERR_PLOT_FORMAT},
+               {51, 51, CF_ERR_PLOT_FORMAT}, {57, '1', CF_ERR_PLOT_FORMAT},
+               {53, 5, CF_ERR_PLOT_FORMAT},  {59, 100, CF_ERR_PLOT_FORMAT}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         make_header(h, 18, 128, ptr);
         h[bad[i].off] = bad[i].val;
@@ -155,9 +155,9 @@ static size_t write_synthetic(void)
     ptr[1] = ptr[0] + 2 * park1;
     for (int t = 2; t <= 6; t++)
         ptr[t] = ptr[t - 1] + 2 * park;
-    ptr[7] = ptr[6] + 2 * p7;       /* C1: 0, 1000, 0 */
-    ptr[8] = ptr[7] + 3 * 3;        /* C2: 0, 0 */
-    ptr[9] = ptr[8] + 2 * 3;        /* C3: two entries */
+    ptr[7] = ptr[6] + 2 * p7; /* C1: 0, 1000, 0 */
+    ptr[8] = ptr[7] + 3 * 3;  /* C2: 0, 0 */
+    ptr[9] = ptr[8] + 2 * 3;  /* C3: two entries */
     size_t total = (size_t)(ptr[9] + 2 * c3);
     uint8_t *file = malloc(total);
     for (size_t i = 0; i < total; i++)
