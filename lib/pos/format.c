@@ -158,6 +158,8 @@ enum cf_err cf_plot_header_parse(const uint8_t **p, size_t *n, struct cf_plot_in
     if ((err = take(&cur, &left, 2, &f, "memo length")))
         return err;
     len = cf_load_be16(f);
+    if (len != 128 && len != 112)
+        return cf_err_set(CF_ERR_PLOT_FORMAT, "memo is %u bytes (expected 128 or 112)", len);
     if ((err = take(&cur, &left, len, &f, "memo")))
         return err;
     if ((err = parse_memo(f, len, info, memo)))
