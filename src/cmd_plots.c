@@ -5,7 +5,9 @@
  *   show FILE...                     header fields, memo public keys, size and format
  *   prove FILE --challenge HEX       JSON: every quality for the challenge with its full proof
  *   verify --id HEX --k K --challenge HEX --proof HEX   (cmd_plots_verify.c)
- *   bench [-n N] [--json] PATH...    lookups, proofs, verifications per second, reads and bytes
+ *   bench [-n N] [--json] [--cold] PATH...   lookups, proofs, verifications per second, reads
+ *                                    and bytes; --cold drops the plot from the page cache
+ *                                    before every lookup, to see what the disk itself sustains
  *   check [-n N] PATH...             N challenges per plot, every proof verified, a summary table
  *
  * PATH may be a plot file or a directory (its *.plot files). A plot that cannot be read is
@@ -13,6 +15,7 @@
  * the exit status is then 1. The plot's local master secret key is never printed.
  */
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -262,6 +265,8 @@ static int parse_n(const char *s, unsigned *n)
     return 0;
 }
 
+static bool cold;
+
 static int parse_common(int argc, char **argv, const char *verb, unsigned *n, bool *json,
                         struct paths *ps)
 {
@@ -274,6 +279,8 @@ static int parse_common(int argc, char **argv, const char *verb, unsigned *n, bo
                 return cli_fail("plots %s: -n needs a count from 1 to 10000000", verb);
         } else if (json && strcmp(argv[i], "--json") == 0) {
             *json = true;
+        } else if (json && strcmp(argv[i], "--cold") == 0) {
+            cold = true;
         } else if (argv[i][0] == '-' && argv[i][1]) {
             return cli_fail("plots %s: unknown option '%s'", verb, argv[i]);
         } else if (expand_path(ps, argv[i])) {
@@ -281,7 +288,8 @@ static int parse_common(int argc, char **argv, const char *verb, unsigned *n, bo
         }
     }
     if (ps->n == 0)
-        return cli_fail("usage: cfarm plots %s [-n N]%s PATH...", verb, json ? " [--json]" : "");
+        return cli_fail("usage: cfarm plots %s [-n N]%s PATH...", verb,
+                        json ? " [--json] [--cold]" : "");
     return 0;
 }
 
@@ -292,6 +300,13 @@ struct bench_totals {
     double t_lookup, t_proof, t_verify;
     struct cf_plot_io io_lookup, io_proof;
 };
+
+/* Ask the kernel to forget the file's cached pages (clean pages only; a no-op elsewhere). */
+static void drop_cache(int fd)
+{
+    if (fd >= 0)
+        (void)posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+}
 
 static enum cf_err bench_one(const char *path, unsigned n, struct bench_totals *t)
 {
@@ -312,9 +327,11 @@ static enum cf_err bench_one(const char *path, unsigned n, struct bench_totals *
         err = cf_err_set(CF_ERR_NOMEM, "bench buffers");
         goto out;
     }
+    int cfd = cold ? open(path, O_RDONLY | O_CLOEXEC) : -1;
     t0 = now();
     for (unsigned i = 0; i < n && !err; i++) {
         check_challenge(ch, i);
+        drop_cache(cfd);
         err = cf_plot_qualities(p, ch, q, CF_PLOT_MAX_QUALITIES, &cnt, &t->io_lookup);
         if (!err && cnt)
             hit[nhit++] = i;
@@ -324,6 +341,7 @@ static enum cf_err bench_one(const char *path, unsigned n, struct bench_totals *
     t0 = now();
     for (uint64_t j = 0; j < nhit && !err; j++) {
         check_challenge(ch, hit[j]);
+        drop_cache(cfd);
         err = cf_plot_full_proof(p, ch, 0, proofs[j], &len, &t->io_proof);
     }
     t->t_proof += now() - t0;
@@ -338,6 +356,8 @@ static enum cf_err bench_one(const char *path, unsigned n, struct bench_totals *
     t->t_verify += now() - t0;
     t->verifies += nhit;
     (void)proof;
+    if (cfd >= 0)
+        close(cfd);
 out:
     free(hit);
     free(proofs);
