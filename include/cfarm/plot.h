@@ -153,6 +153,18 @@ enum cf_err cf_plot_p7_entries(const struct cf_plot *p, const uint8_t challenge[
                                uint64_t *entries, size_t max, size_t *count, struct cf_plot_io *io);
 enum cf_err cf_plot_proof_xs_disk(const struct cf_plot *p, uint64_t p7_entry,
                                   uint64_t xs[CF_POS_PROOF_XS], struct cf_plot_io *io);
+/*
+ * For a harvester that first looks at qualities and fetches proofs only for the good ones:
+ * the quality, or the full proof with its quality, of one table-7 entry from
+ * cf_plot_p7_entries() (entry i gives quality i), without repeating the C1/C3/table-7 reads.
+ */
+enum cf_err cf_plot_quality_for_entry(const struct cf_plot *p, const uint8_t challenge[32],
+                                      uint64_t p7_entry, uint8_t quality[CF_POS_QUALITY_LEN],
+                                      struct cf_plot_io *io);
+enum cf_err cf_plot_proof_for_entry(const struct cf_plot *p, const uint8_t challenge[32],
+                                    uint64_t p7_entry, struct cf_plot_proof *out,
+                                    struct cf_plot_io *io);
+
 /* The line point stored at position of table (1..6). */
 enum cf_err cf_plot_line_point(const struct cf_plot *p, unsigned table, uint64_t position,
                                unsigned __int128 *line_point, struct cf_plot_io *io);

@@ -618,3 +618,31 @@ enum cf_err cf_plot_prove(const struct cf_plot *p, const uint8_t challenge[32],
         *count = n;
     return err;
 }
+
+enum cf_err cf_plot_quality_for_entry(const struct cf_plot *p, const uint8_t challenge[32],
+                                      uint64_t p7_entry, uint8_t quality[CF_POS_QUALITY_LEN],
+                                      struct cf_plot_io *io)
+{
+    struct lookup lk;
+    enum cf_err err;
+
+    if ((err = lookup_begin(&lk, p, 1, io)))
+        return err;
+    err = quality_for(&lk, challenge, p7_entry, quality);
+    lookup_end(&lk);
+    return err;
+}
+
+enum cf_err cf_plot_proof_for_entry(const struct cf_plot *p, const uint8_t challenge[32],
+                                    uint64_t p7_entry, struct cf_plot_proof *out,
+                                    struct cf_plot_io *io)
+{
+    struct lookup lk;
+    enum cf_err err;
+
+    if ((err = lookup_begin(&lk, p, PARK_SLOTS, io)))
+        return err;
+    err = proof_for(&lk, challenge, p7_entry, out);
+    lookup_end(&lk);
+    return err;
+}

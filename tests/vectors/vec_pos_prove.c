@@ -165,6 +165,20 @@ static void check_challenges(const struct cf_plot *p, const struct cf_json *list
             size_t n = 0, i = 0;
             CHECK(cf_plot_p7_entries(p, ch, e, CF_PLOT_MAX_QUALITIES, &n, NULL) == CF_OK);
             CHECK_EQ_U64(n, want->count);
+            /* Entry by entry, as a harvester fetching only the proofs it needs. */
+            const struct cf_json *quals = cf_json_get(c, "qualities");
+            const struct cf_json *proofs = cf_json_get(c, "proofs");
+            for (size_t j = 0; j < n && j < 8; j++) {
+                uint8_t q[32];
+                struct cf_plot_proof pr;
+                char hex[2 * CF_POS_PROOF_MAX_LEN + 1];
+                CHECK(cf_plot_quality_for_entry(p, ch, e[j], q, NULL) == CF_OK);
+                cf_hex_encode(hex, q, 32);
+                CHECK_STR(hex, cf_json_string(cf_json_at(quals, j)));
+                CHECK(cf_plot_proof_for_entry(p, ch, e[j], &pr, NULL) == CF_OK);
+                cf_hex_encode(hex, pr.proof, pr.proof_len);
+                CHECK_STR(hex, cf_json_string(cf_json_at(proofs, j)));
+            }
             for (const struct cf_json *v = want->child; v && i < n; v = v->next, i++) {
                 uint64_t w = 0;
                 cf_json_u64(v, &w);
