@@ -12,7 +12,7 @@
 static const struct cf_cmd commands[] = {
     {"version", cmd_version, "print the cfarm version"},
     {"keys", cmd_keys, "generate, add, show, derive and delete keys"},
-    {"plots", cmd_plots, "create plots, verify proofs"},
+    {"plots", cmd_plots, "create, show, prove, verify, bench and check plot files"},
 };
 
 static void usage(FILE *f)

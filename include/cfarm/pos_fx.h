@@ -78,7 +78,8 @@ static inline void cf_pos_meta_from_x(struct cf_pos_meta *m, uint64_t x)
 /*
  * Fx for building table `table` (2..7) from a matching pair of table-(table-1) entries: the left
  * entry's y and the left and right metadata. Writes the new (k+6)-bit y and the new metadata
- * (zero for table 7). k in 1..50 as for chiapos; table outside 2..7 writes y = 0.
+ * (zero for table 7). k in 1..50 as for chiapos; k or table outside those ranges writes y = 0
+ * and zero metadata.
  */
 void cf_pos_fx(unsigned k, unsigned table, uint64_t y_left, const struct cf_pos_meta *left,
                const struct cf_pos_meta *right, uint64_t *y_out, struct cf_pos_meta *meta_out);

@@ -167,12 +167,12 @@ double cf_fse_pos_r(unsigned which)
 
 /* ---- bit stream ----------------------------------------------------------------------------- */
 
-static uint64_t look_bits(const struct cf_fse_dec *d, unsigned nb)
+static inline uint64_t look_bits(const struct cf_fse_dec *d, unsigned nb)
 {
     return ((d->container << (d->consumed & 63)) >> 1) >> ((63 - nb) & 63);
 }
 
-static uint64_t look_bits_fast(const struct cf_fse_dec *d, unsigned nb)
+static inline uint64_t look_bits_fast(const struct cf_fse_dec *d, unsigned nb)
 {
     return (d->container << (d->consumed & 63)) >> ((64 - nb) & 63);
 }
@@ -184,7 +184,7 @@ static uint64_t read_bits(struct cf_fse_dec *d, unsigned nb)
     return v;
 }
 
-static int reload(struct cf_fse_dec *d)
+static inline int reload(struct cf_fse_dec *d)
 {
     if (d->consumed > 64)
         return DS_OVERFLOW;
@@ -208,7 +208,7 @@ static int reload(struct cf_fse_dec *d)
     return result;
 }
 
-static uint8_t decode_symbol(struct cf_fse_dec *d, unsigned lane)
+static inline uint8_t decode_symbol(struct cf_fse_dec *d, unsigned lane)
 {
     struct cf_fse_cell c = d->cells[d->state[lane]];
     uint64_t low = d->fast ? look_bits_fast(d, c.nb_bits) : look_bits(d, c.nb_bits);
@@ -218,8 +218,8 @@ static uint8_t decode_symbol(struct cf_fse_dec *d, unsigned lane)
     return c.symbol;
 }
 
-enum cf_err cf_fse_dec_init(struct cf_fse_dec *d, const struct cf_fse_table *t,
-                            const uint8_t *src, size_t n, size_t max)
+enum cf_err cf_fse_dec_init(struct cf_fse_dec *d, const struct cf_fse_table *t, const uint8_t *src,
+                            size_t n, size_t max)
 {
     uint8_t last;
 
@@ -303,6 +303,76 @@ enum cf_err cf_fse_dec_next(struct cf_fse_dec *d, uint8_t *sym)
     return CF_OK;
 }
 
+/*
+ * The main loop of the decoder kept in registers: four symbols per reload, as long as the
+ * reload leaves the window full and the caller's buffer has room; the same symbols, in the same
+ * order, as refill() would produce, only without the per-symbol bookkeeping.
+ */
+static size_t take_fast(struct cf_fse_dec *d, uint8_t *dst, size_t n)
+{
+    const struct cf_fse_cell *cells = d->cells;
+    uint64_t container = d->container;
+    unsigned consumed = d->consumed, s0 = d->state[0], s1 = d->state[1];
+    size_t i = 0, made = d->made;
+    const uint8_t *ptr = d->ptr;
+
+#define CF_FSE_STEP(st)                                                                            \
+    do {                                                                                           \
+        struct cf_fse_cell c_ = cells[st];                                                         \
+        dst[i++] = c_.symbol;                                                                      \
+        st =                                                                                       \
+            c_.new_state + (unsigned)((container << (consumed & 63)) >> ((64 - c_.nb_bits) & 63)); \
+        consumed += c_.nb_bits;                                                                    \
+    } while (0)
+    while (i + 4 <= n) {
+        /* reload(), inlined for the common case of a full window */
+        if (consumed <= 64 && ptr >= d->limit) {
+            ptr -= consumed >> 3;
+            consumed &= 7;
+            container = cf_load_le64(ptr);
+        } else {
+            break;
+        }
+        if (made + 3 >= d->max) {
+            d->phase = PH_TAIL;
+            d->tail_lane = 0;
+            break;
+        }
+        CF_FSE_STEP(s0);
+        CF_FSE_STEP(s1);
+        CF_FSE_STEP(s0);
+        CF_FSE_STEP(s1);
+        made += 4;
+    }
+#undef CF_FSE_STEP
+    d->container = container;
+    d->consumed = consumed;
+    d->state[0] = s0;
+    d->state[1] = s1;
+    d->ptr = ptr;
+    d->made = made;
+    d->handed += i;
+    return i;
+}
+
+enum cf_err cf_fse_dec_take(struct cf_fse_dec *d, uint8_t *dst, size_t n)
+{
+    size_t i = 0;
+    enum cf_err err = CF_OK;
+
+    if (n > d->max - d->handed)
+        return cf_err_set(CF_ERR_INVAL, "fse: more than %zu symbols asked for", d->max);
+    while (i < n && d->qhead < d->qlen) {
+        dst[i++] = d->queue[d->qhead++];
+        d->handed++;
+    }
+    if (d->phase == PH_MAIN && d->fast)
+        i += take_fast(d, dst + i, n - i);
+    for (; !err && i < n; i++)
+        err = cf_fse_dec_next(d, &dst[i]);
+    return err;
+}
+
 enum cf_err cf_fse_decompress(const struct cf_fse_table *t, uint8_t *dst, size_t max,
                               const uint8_t *src, size_t n, size_t *decoded)
 {
@@ -315,8 +385,8 @@ enum cf_err cf_fse_decompress(const struct cf_fse_table *t, uint8_t *dst, size_t
     while (!err && (d.phase == PH_MAIN || d.phase == PH_TAIL)) {
         refill(&d);
         if (d.phase == PH_ERROR)
-            err = cf_err_set(CF_ERR_PLOT_CORRUPT,
-                             "entropy-coded block holds more than %zu symbols", max);
+            err = cf_err_set(CF_ERR_PLOT_CORRUPT, "entropy-coded block holds more than %zu symbols",
+                             max);
     }
     if (!err && decoded)
         *decoded = d.made;

@@ -19,6 +19,7 @@
 
 #include "cfarm/blake3.h"
 #include "cfarm/bytes.h"
+#include "cfarm/pos.h"
 
 static const uint8_t META_MULT[8] = {0, 1, 2, 4, 4, 3, 2, 0};
 
@@ -113,19 +114,19 @@ static void hash_bits(struct cf_pos_meta *out, const uint8_t hash[32], unsigned 
     }
 }
 
-/* The BLAKE3 input for one Fx, zero-padded to 64 bytes; returns its length in bytes. */
+/* The BLAKE3 input for one Fx, zero-padded to 64 bytes; returns its length in bytes. At most
+ * 456 bits, so the writer's 8-byte stores stay inside the block. */
 static uint8_t fx_input(uint8_t block[64], unsigned k, unsigned table, uint64_t y_left,
                         const struct cf_pos_meta *left, const struct cf_pos_meta *right)
 {
-    uint8_t tmp[64 + 16] = {0};
-    struct bitw b = {tmp, 0, 0};
+    struct bitw b = {block, 0, 0};
     unsigned in_bits = cf_pos_meta_bits(k, table - 1);
 
     put(&b, y_left, k + CF_POS_EXTRA_BITS);
     put_meta(&b, left, in_bits);
     put_meta(&b, right, in_bits);
-    size_t len = finish(&b, tmp);
-    memcpy(block, tmp, 64);
+    size_t len = finish(&b, block);
+    memset(block + len, 0, 64 - len);
     return (uint8_t)len;
 }
 
@@ -150,7 +151,7 @@ void cf_pos_fx(unsigned k, unsigned table, uint64_t y_left, const struct cf_pos_
 {
     uint8_t block[64], hash[32];
 
-    if (table < 2 || table > 7) {
+    if (table < 2 || table > 7 || k == 0 || k > CF_POS_K_MAX) {
         *y_out = 0;
         memset(meta_out, 0, sizeof *meta_out);
         return;
@@ -167,7 +168,7 @@ void cf_pos_fx_many(unsigned k, unsigned table, size_t n, const uint64_t *y_left
 {
     uint8_t blocks[64 * FX_CHUNK], lens[FX_CHUNK], hashes[32 * FX_CHUNK];
 
-    if (table < 2 || table > 7) {
+    if (table < 2 || table > 7 || k == 0 || k > CF_POS_K_MAX) {
         memset(y_out, 0, n * sizeof *y_out);
         memset(meta_out, 0, n * sizeof *meta_out);
         return;

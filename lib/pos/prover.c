@@ -33,8 +33,10 @@
 #include "pos/park.h"
 #include "pos/plot_internal.h"
 
-#define PARK_SLOTS 8
-#define C1_WINDOW 512
+#define PARK_SLOTS    8
+#define C1_WINDOW     64
+#define C1_BEHIND     4
+#define C3_FIRST_READ 4096
 
 /* Prefix the current error detail with the file name (and more), once. */
 static enum cf_err with_path(enum cf_err err, const char *path, const char *what)
@@ -48,7 +50,7 @@ static enum cf_err with_path(enum cf_err err, const char *path, const char *what
 }
 
 struct park_slot {
-    unsigned table;      /* 0: empty */
+    unsigned table; /* 0: empty */
     uint64_t park;
     size_t len;
     uint8_t *buf;
@@ -115,9 +117,10 @@ static enum cf_err read_park(struct lookup *lk, unsigned table, uint64_t park,
             return CF_OK;
         }
     if (park >= parks)
-        return cf_err_set(CF_ERR_PLOT_CORRUPT, "%s: park %llu of table %u is beyond the table "
-                          "(%llu parks)", lk->p->path, (unsigned long long)park, table,
-                          (unsigned long long)parks);
+        return cf_err_set(CF_ERR_PLOT_CORRUPT,
+                          "%s: park %llu of table %u is beyond the table "
+                          "(%llu parks)",
+                          lk->p->path, (unsigned long long)park, table, (unsigned long long)parks);
     off = begin + park * size;
     /* chiapos reads the deltas size field and stream without clamping them to the park. */
     len = size + 2;
@@ -204,19 +207,73 @@ static enum cf_err c1_entry(struct lookup *lk, uint64_t index, uint64_t *f7)
     enum cf_err err;
 
     if (index >= total)
-        return cf_err_set(CF_ERR_PLOT_CORRUPT, "%s: C1 entry %llu is beyond the table",
-                          lk->p->path, (unsigned long long)index);
+        return cf_err_set(CF_ERR_PLOT_CORRUPT, "%s: C1 entry %llu is beyond the table", lk->p->path,
+                          (unsigned long long)index);
     if (index < lk->c1_start || index >= lk->c1_start + lk->c1_count) {
-        uint64_t n = total - index < C1_WINDOW ? total - index : C1_WINDOW;
+        /* A small window starting a few entries before: the walk looks back by up to two. */
+        uint64_t first = index < C1_BEHIND ? 0 : index - C1_BEHIND;
+        uint64_t n = total - first < C1_WINDOW ? total - first : C1_WINDOW;
         lk->c1_count = 0;
         err = cf_plot_pread(lk->p, lk->fd, lk->c1_buf, (size_t)(n * esize),
-                            in->table[CF_PLOT_C1] + index * esize, lk->io);
+                            in->table[CF_PLOT_C1] + first * esize, lk->io);
         if (err)
             return err;
-        lk->c1_start = index;
+        lk->c1_start = first;
         lk->c1_count = n;
     }
     *f7 = cf_bits_get(lk->c1_buf + (index - lk->c1_start) * esize, (size_t)esize, 0, in->k);
+    return CF_OK;
+}
+
+/* Where chiapos's linear C1 scan stops: entry j (from the block's start) is a stop when it is
+ * the terminator (a 0 after the first) or its f7 exceeds ours. */
+static enum cf_err c1_stop(struct lookup *lk, uint64_t base, uint64_t j, uint64_t f7, bool *stop)
+{
+    uint64_t v;
+    enum cf_err err = c1_entry(lk, base + j, &v);
+
+    *stop = (j != 0 && v == 0) || f7 < v;
+    return err;
+}
+
+/*
+ * The first stop in [0, limit) of the block starting at C1 entry base, or limit when none.
+ * chiapos reads up to 10000 entries one by one. In a valid plot the stops form a suffix (C1 is
+ * sorted, the terminator ends it), so we start from an interpolated guess (table-7 f7 values are
+ * uniform, so the guess is off by an entry or two) and step to the boundary: usually one read
+ * of a few hundred bytes instead of tens of kilobytes.
+ */
+static enum cf_err c1_first_stop(struct lookup *lk, uint64_t base, uint64_t limit, uint64_t f7,
+                                 uint64_t lo, uint64_t hi, uint64_t *out)
+{
+    uint64_t j = 0;
+    bool stop;
+    enum cf_err err;
+
+    if (hi > lo && f7 >= lo)
+        j = (uint64_t)((unsigned __int128)(f7 - lo) * limit / (hi - lo));
+    if (j >= limit)
+        j = limit - 1;
+    if ((err = c1_stop(lk, base, j, f7, &stop)))
+        return err;
+    if (stop) {
+        while (j > 0) {
+            if ((err = c1_stop(lk, base, j - 1, f7, &stop)))
+                return err;
+            if (!stop)
+                break;
+            j--;
+        }
+        *out = j;
+        return CF_OK;
+    }
+    for (j++; j < limit; j++) {
+        if ((err = c1_stop(lk, base, j, f7, &stop)))
+            return err;
+        if (stop)
+            break;
+    }
+    *out = j;
     return CF_OK;
 }
 
@@ -225,8 +282,12 @@ static enum cf_err find_checkpoint(struct lookup *lk, uint64_t f7, int64_t *c1_o
                                    uint64_t *curr_out, bool *found)
 {
     const struct cf_plot *p = lk->p;
+    const struct cf_plot_info *in = &p->info;
+    uint64_t esize = cf_plot_c1_entry_size(in->k);
+    uint64_t total = (in->table[CF_PLOT_C2] - in->table[CF_PLOT_C1]) / esize;
     int64_t c1_index = 0;
-    uint64_t c2_f = 0, curr, prev, v;
+    uint64_t c2_f = 0, base, limit, t, curr, lo, hi;
+    size_t block = 0;
     bool broke = false;
     enum cf_err err;
 
@@ -239,31 +300,29 @@ static enum cf_err find_checkpoint(struct lookup *lk, uint64_t f7, int64_t *c1_o
             break;
         }
         c1_index += CF_PLOT_CHECKPOINT2;
+        block = i;
     }
     if (c1_index < 0 || p->c2_count == 0)
         return CF_OK;
     if (!broke)
         c1_index -= CF_PLOT_CHECKPOINT2;
-    curr = prev = c2_f;
-    broke = false;
-    uint64_t base = (uint64_t)c1_index;
-    for (uint64_t start = 0; start < CF_PLOT_CHECKPOINT1; start++) {
-        if ((err = c1_entry(lk, base + start, &v)))
-            return err;
-        if (start != 0 && v == 0)
-            break;
-        curr = v;
-        if (f7 < curr) {
-            curr = prev;
-            c1_index -= 1;
-            broke = true;
-            break;
-        }
-        c1_index += 1;
-        prev = curr;
+    base = (uint64_t)c1_index;
+    if (base >= total)
+        return cf_err_set(CF_ERR_PLOT_CORRUPT, "%s: C2 points past the end of C1", p->path);
+    limit = total - base < CF_PLOT_CHECKPOINT1 ? total - base : CF_PLOT_CHECKPOINT1;
+    lo = p->c2[block];
+    hi = block + 1 < p->c2_count ? p->c2[block + 1] : (uint64_t)1 << in->k;
+    if ((err = c1_first_stop(lk, base, limit, f7, lo, hi, &t)))
+        return err;
+    if (t == limit && limit < CF_PLOT_CHECKPOINT1)
+        return cf_err_set(CF_ERR_PLOT_CORRUPT, "%s: C1 table has no terminator", p->path);
+    /* Stopping at t leaves chiapos on entry t-1 (or, at t = 0, on the C2 value it broke at). */
+    if (t == 0) {
+        curr = c2_f;
+    } else if ((err = c1_entry(lk, base + t - 1, &curr))) {
+        return err;
     }
-    if (!broke)
-        c1_index -= 1;
+    c1_index = (int64_t)(base + t) - 1;
     if (c1_index < 0)
         return cf_err_set(CF_ERR_PLOT_CORRUPT, "%s: C1 starts above C2", p->path);
     *c1_out = c1_index;
@@ -297,17 +356,25 @@ static enum cf_err p7_positions(struct lookup *lk, uint64_t f7, uint64_t *pos, s
     if (!(buf = malloc((size_t)c3 * 2)))
         return cf_err_set(CF_ERR_NOMEM, "%s: C3 buffer", lk->p->path);
     if (in->table[CF_PLOT_C3] + ((uint64_t)c1_index + (dbl ? 2 : 1)) * c3 > in->file_size) {
-        err = cf_err_set(CF_ERR_PLOT_CORRUPT, "%s: C3 entry %lld is beyond the file",
-                         lk->p->path, (long long)c1_index);
+        err = cf_err_set(CF_ERR_PLOT_CORRUPT, "%s: C3 entry %lld is beyond the file", lk->p->path,
+                         (long long)c1_index);
         goto out;
     }
-    err = cf_plot_pread(lk->p, lk->fd, buf, (size_t)(c3 * (dbl ? 2 : 1)),
+    /* One entry: its size field and stream are usually well under 4 KiB even where the entry
+     * is 10000 bytes (k < 20); read the rest only when the stream is longer. */
+    uint64_t got = dbl ? 2 * c3 : (c3 < C3_FIRST_READ ? c3 : C3_FIRST_READ);
+    err = cf_plot_pread(lk->p, lk->fd, buf, (size_t)got,
                         in->table[CF_PLOT_C3] + (uint64_t)c1_index * c3, lk->io);
     if (err)
         goto out;
     unsigned enc = cf_load_be16(buf);
     if (enc > c3 - 2)
         goto out; /* chiapos: no entries */
+    if (enc + 2 > got)
+        err = cf_plot_pread(lk->p, lk->fd, buf + got, (size_t)(c3 - got),
+                            in->table[CF_PLOT_C3] + (uint64_t)c1_index * c3 + got, lk->io);
+    if (err)
+        goto out;
     err = cf_park_c3_positions(in->k, buf + 2, (size_t)c3 - 2, enc, dbl ? prev_f7 : curr, f7,
                                p7_pos, c1_index, pos, max, &n1);
     if (err || !dbl)
@@ -319,8 +386,8 @@ static enum cf_err p7_positions(struct lookup *lk, uint64_t f7, uint64_t *pos, s
     }
     c1_index++;
     p7_pos = c1_index * CF_PLOT_CHECKPOINT1;
-    err = cf_park_c3_positions(in->k, buf + c3 + 2, (size_t)c3 - 2, enc, curr, f7, p7_pos,
-                               c1_index, pos + n1, max - n1, &n2);
+    err = cf_park_c3_positions(in->k, buf + c3 + 2, (size_t)c3 - 2, enc, curr, f7, p7_pos, c1_index,
+                               pos + n1, max - n1, &n2);
 out:
     free(buf);
     if (err)
@@ -351,12 +418,14 @@ static enum cf_err p7_entries(struct lookup *lk, const uint8_t challenge[32], ui
         uint64_t park = pos[i] / CF_PLOT_ENTRIES_PER_PARK;
         if (park != cur_park) {
             if (park >= parks) {
-                err = cf_err_set(CF_ERR_PLOT_CORRUPT, "%s: table 7 position %llu is beyond "
-                                 "the table", lk->p->path, (unsigned long long)pos[i]);
+                err = cf_err_set(CF_ERR_PLOT_CORRUPT,
+                                 "%s: table 7 position %llu is beyond "
+                                 "the table",
+                                 lk->p->path, (unsigned long long)pos[i]);
                 break;
             }
-            err = cf_plot_pread(lk->p, lk->fd, buf, (size_t)psize,
-                                in->table[6] + park * psize, lk->io);
+            err = cf_plot_pread(lk->p, lk->fd, buf, (size_t)psize, in->table[6] + park * psize,
+                                lk->io);
             cur_park = park;
         }
         if (!err && i < max)
@@ -370,8 +439,7 @@ static enum cf_err p7_entries(struct lookup *lk, const uint8_t challenge[32], ui
 }
 
 enum cf_err cf_plot_p7_entries(const struct cf_plot *p, const uint8_t challenge[32],
-                               uint64_t *entries, size_t max, size_t *count,
-                               struct cf_plot_io *io)
+                               uint64_t *entries, size_t max, size_t *count, struct cf_plot_io *io)
 {
     struct lookup lk;
     enum cf_err err;
@@ -421,8 +489,8 @@ static enum cf_err quality_for(struct lookup *lk, const uint8_t challenge[32], u
 }
 
 enum cf_err cf_plot_qualities(const struct cf_plot *p, const uint8_t challenge[32],
-                              uint8_t (*qualities)[CF_POS_QUALITY_LEN], size_t max,
-                              size_t *count, struct cf_plot_io *io)
+                              uint8_t (*qualities)[CF_POS_QUALITY_LEN], size_t max, size_t *count,
+                              struct cf_plot_io *io)
 {
     uint64_t entries[CF_PLOT_MAX_QUALITIES];
     struct lookup lk;
@@ -498,9 +566,8 @@ enum cf_err cf_plot_proof_xs_disk(const struct cf_plot *p, uint64_t p7_entry,
     return err;
 }
 
-enum cf_err cf_plot_full_proof(const struct cf_plot *p, const uint8_t challenge[32],
-                               size_t index, uint8_t *proof, size_t *proof_len,
-                               struct cf_plot_io *io)
+enum cf_err cf_plot_full_proof(const struct cf_plot *p, const uint8_t challenge[32], size_t index,
+                               uint8_t *proof, size_t *proof_len, struct cf_plot_io *io)
 {
     uint64_t entries[CF_PLOT_MAX_QUALITIES];
     struct cf_plot_proof *one = malloc(sizeof *one);
@@ -516,8 +583,10 @@ enum cf_err cf_plot_full_proof(const struct cf_plot *p, const uint8_t challenge[
     }
     err = p7_entries(&lk, challenge, entries, CF_PLOT_MAX_QUALITIES, &n);
     if (!err && index >= n)
-        err = cf_err_set(CF_ERR_NOT_FOUND, "%s: no proof of space with index %zu for this "
-                         "challenge (%zu found)", p->path, index, n);
+        err = cf_err_set(CF_ERR_NOT_FOUND,
+                         "%s: no proof of space with index %zu for this "
+                         "challenge (%zu found)",
+                         p->path, index, n);
     if (!err)
         err = proof_for(&lk, challenge, entries[index], one);
     lookup_end(&lk);
@@ -547,5 +616,33 @@ enum cf_err cf_plot_prove(const struct cf_plot *p, const uint8_t challenge[32],
     lookup_end(&lk);
     if (!err)
         *count = n;
+    return err;
+}
+
+enum cf_err cf_plot_quality_for_entry(const struct cf_plot *p, const uint8_t challenge[32],
+                                      uint64_t p7_entry, uint8_t quality[CF_POS_QUALITY_LEN],
+                                      struct cf_plot_io *io)
+{
+    struct lookup lk;
+    enum cf_err err;
+
+    if ((err = lookup_begin(&lk, p, 1, io)))
+        return err;
+    err = quality_for(&lk, challenge, p7_entry, quality);
+    lookup_end(&lk);
+    return err;
+}
+
+enum cf_err cf_plot_proof_for_entry(const struct cf_plot *p, const uint8_t challenge[32],
+                                    uint64_t p7_entry, struct cf_plot_proof *out,
+                                    struct cf_plot_io *io)
+{
+    struct lookup lk;
+    enum cf_err err;
+
+    if ((err = lookup_begin(&lk, p, PARK_SLOTS, io)))
+        return err;
+    err = proof_for(&lk, challenge, p7_entry, out);
+    lookup_end(&lk);
     return err;
 }
