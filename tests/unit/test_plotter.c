@@ -89,7 +89,7 @@ static void check_keys(const struct cf_plotter_params *p, const struct cf_bls_pk
     struct cf_keys_memo memo;
     struct cf_bls_sk local_sk;
     struct cf_bls_pk local_pk, plot_pk;
-    uint8_t pre[80], id[32];
+    uint8_t pre[96], id[32];
 
     CHECK_EQ_U64(p->memo_len, contract ? 112 : 128);
     CHECK_MEM(p->memo, contract ? contract : pool->bytes, pool_len);
