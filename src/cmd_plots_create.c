@@ -55,10 +55,10 @@ static void usage(FILE *f)
             "  --threads N  worker threads (2)\n"
             "  --mem-mb MB  memory budget; past it arrays go to files in TMPDIR\n"
             "  --id, --memo force the plot id and memo (128 or 112 bytes hex); one plot\n\n"
-            "Working space: about 140 bytes x 2^k (k=18 100 MiB, k=20 200 MiB, k=22 620 MiB,\n"
-            "k=25 4.4 GiB, k=27 18 GiB, k=31 280 GiB), in memory up to the budget (default:\n"
-            "90%% of the memory available), the rest as files in TMPDIR; plus the plot itself\n"
-            "(k=18 4 MiB ... k=31 about 54 GiB) in DIR.\n");
+            "Working space: about 140 bytes x 2^k in memory (k=18 100 MiB, k=20 200 MiB, k=22\n"
+            "620 MiB, k=25 4.4 GiB, k=27 18 GiB); past the memory budget (default: 90%% of the\n"
+            "memory available) about 200 bytes x 2^k in all, the rest as files in TMPDIR\n"
+            "(k=32: 800 GiB); plus the plot itself in DIR (k=18 4 MiB, k=32 about 101 GiB).\n");
 }
 
 static int parse_opts(int argc, char **argv, struct create_opts *o)

@@ -9,11 +9,10 @@
  *
  * Working space is about 140 bytes per 2^k entries (cf_plotter_mem_needed): k <= 27 fits in
  * 24 GB of memory. Past the memory budget (mem_limit, else the memory available), the big arrays
- * become files in tmp_dir, mapped into memory, and the kernel pages them to and from disk: any k
- * up to 31 can be made with little memory, slowly once its arrays exceed memory several times
- * (the accesses are partly random; see docs/plotter.md). Not enough disk in tmp_dir for what
- * does not fit in memory is refused up front with CF_ERR_TOO_LARGE naming both figures.
- * k = 32 is refused: positions are 32-bit and a k = 32 table may hold more than 2^32 entries.
+ * become files in tmp_dir, mapped into memory, and the plotter switches to sequential access
+ * patterns (radix sorts instead of scatters) so the kernel streams them to and from disk: any k
+ * up to 32 can be made with little memory (see docs/plotter.md). Not enough disk in tmp_dir for
+ * what does not fit in memory is refused up front with CF_ERR_TOO_LARGE naming both figures.
  *
  * Output is atomic: the plot is written to "<path>.tmp" beside the final name, fsync'ed and
  * renamed to path only when complete. On failure or cancellation the temporary file is removed,

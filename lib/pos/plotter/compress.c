@@ -51,12 +51,17 @@ static void mark_task(void *arg, unsigned i, unsigned n)
     for (uint64_t q = b; q < e; q++) {
         if (j->keep_above && !bit_get(j->keep_above, q))
             continue;
-        bit_set(j->keep_below, lr[q].l);
-        bit_set(j->keep_below, lr[q].r);
+        bit_set(j->keep_below, pl_pair_l(lr[q]));
+        bit_set(j->keep_below, pl_pair_r(lr[q]));
     }
 }
 
 /* ---- line points ---------------------------------------------------------------------------- */
+
+static unsigned bit_length(uint64_t v)
+{
+    return v ? 64u - (unsigned)__builtin_clzll(v) : 1;
+}
 
 /* x(x-1)/2 + y with x >= y, as chiapos's SquareToLinePoint (x, y < 2^32: fits 64 bits). */
 static inline uint64_t line_point(uint64_t a, uint64_t b)
@@ -75,7 +80,7 @@ struct lp_job {
     const struct pl_tables *t;
     unsigned table;                  /* the table whose entries become line points (2..7) */
     const pl_bits *keep;             /* NULL: all */
-    const uint32_t *vals;            /* places (or x) of the table below */
+    const uint32_t *vals;            /* places (or x) of the table below: < 2^32 */
     struct pl_rec *recs;
     uint64_t counts[64];
     uint32_t *newpos;
@@ -109,10 +114,10 @@ static void lp_fill(void *arg, unsigned i, unsigned n)
             continue;
         if (j->by_child) {
             /* Streaming order: sorted by the left child later, the right one is near it. */
-            j->recs[s].key = lr[q].l;
-            j->recs[s].val = q | (uint64_t)(lr[q].r - lr[q].l) << 32;
+            j->recs[s].key = pl_pair_l(lr[q]);
+            j->recs[s].val = q | (lr[q].v >> PL_POS_BITS) << PL_POS_BITS;
         } else {
-            j->recs[s].key = line_point(j->vals[lr[q].l], j->vals[lr[q].r]);
+            j->recs[s].key = line_point(j->vals[pl_pair_l(lr[q])], j->vals[pl_pair_r(lr[q])]);
             j->recs[s].val = q;
         }
         s++;
@@ -264,9 +269,9 @@ static void lp_from_children(void *arg, unsigned i, unsigned n)
 
     pl_share(j->n, i, n, &b, &e);
     for (uint64_t q = b; q < e; q++) {
-        uint64_t l = j->recs[q].key, r = l + (j->recs[q].val >> 32);
+        uint64_t l = j->recs[q].key, r = l + (j->recs[q].val >> PL_POS_BITS);
         j->recs[q].key = line_point(j->vals[l], j->vals[r]);
-        j->recs[q].val &= 0xffffffffu;
+        j->recs[q].val &= ((uint64_t)1 << PL_POS_BITS) - 1;
     }
 }
 
@@ -315,11 +320,16 @@ static enum cf_err line_points(struct cstate *s, unsigned table, struct lp_job *
         j->counts[i] = n;
         n += cnt;
     }
+    /* Places are 32-bit (line points of two places fit 64 bits): a file table of 2^32 entries
+     * or more would need a k above 32. */
+    if (n >> 32)
+        return cf_err_set(CF_ERR_TOO_LARGE, "file table %u would hold %llu entries", table,
+                          (unsigned long long)n);
     j->recs = s->recs;
     j->n = n;
     pl_parallel(c->threads, lp_fill, j);
     if (s->streaming) {
-        if ((err = pl_sort(s->recs, s->tmp, n, 32, c->threads)))
+        if ((err = pl_sort(s->recs, s->tmp, n, bit_length(s->t->n[table]), c->threads)))
             return err;
         pl_parallel(c->threads, lp_from_children, j);
     }
@@ -366,7 +376,7 @@ static enum cf_err park_table(struct cstate *s, unsigned table, struct cf_plotte
         return cf_err_set(CF_ERR_NOMEM, "places of table %u", table + 1);
     if (s->streaming) {
         pl_parallel(c->threads, places_by_entry, &j);
-        if ((err = pl_sort(s->recs, s->tmp, j.n, 32, c->threads))) {
+        if ((err = pl_sort(s->recs, s->tmp, j.n, bit_length(s->t->n[table + 1]), c->threads))) {
             pl_free(c->mem, j.newpos);
             return err;
         }

@@ -220,6 +220,10 @@ static void match_task(void *arg, unsigned ti, unsigned nt)
 
         if (ls == le || le == re)
             continue;
+        if (re - ls >= PL_DIST_LIMIT) { /* two buckets hold a few hundred entries, not 2^24 */
+            o->nomem = true;
+            break;
+        }
         if (re - le > next_cap) {
             free(next);
             next_cap = (re - le) * 2;
@@ -258,8 +262,7 @@ static void match_task(void *arg, unsigned ti, unsigned nt)
                     bt->yl[bt->n] = in->y[l];
                     to_meta(&bt->ml[bt->n], in, l);
                     to_meta(&bt->mr[bt->n], in, r);
-                    bt->lr[bt->n].l = (uint32_t)l;
-                    bt->lr[bt->n].r = (uint32_t)r;
+                    bt->lr[bt->n] = pl_pair_make(l, r);
                     bt->n++;
                 }
             }
@@ -442,7 +445,7 @@ static enum cf_err gather_sorted(const struct pl_ctx *c, struct pl_tables *t,
             recs[s].key = j->outs[i].y[q];
             recs[s].a = j->outs[i].meta[q].w0;
             recs[s].b = j->outs[i].meta[q].w1;
-            recs[s].c = j->outs[i].lr[q].l | (uint64_t)j->outs[i].lr[q].r << 32;
+            recs[s].c = j->outs[i].lr[q].v;
         }
     if ((err = pl_sort32(recs, tmp, total, c->k + CF_POS_EXTRA_BITS, c->threads)))
         goto out;
@@ -450,8 +453,7 @@ static enum cf_err gather_sorted(const struct pl_ctx *c, struct pl_tables *t,
         next->y[i] = recs[i].key;
         next->meta[i].w0 = recs[i].a;
         next->meta[i].w1 = recs[i].b;
-        t->lr[table][i].l = (uint32_t)recs[i].c;
-        t->lr[table][i].r = (uint32_t)(recs[i].c >> 32);
+        t->lr[table][i].v = recs[i].c;
     }
     bucket_starts(next->y, total, nb, next->start);
 out:
@@ -476,7 +478,7 @@ static enum cf_err next_table(const struct pl_ctx *c, struct pl_tables *t, struc
     }
     if (pl_cancelled(c))
         return cf_err_set(CF_ERR_CANCELLED, "plotting stopped");
-    if (total >= UINT32_MAX)
+    if (total >> PL_POS_BITS)
         return cf_err_set(CF_ERR_TOO_LARGE, "table %u has %llu entries", table,
                           (unsigned long long)total);
     t->n[table] = total;

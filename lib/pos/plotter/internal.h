@@ -9,7 +9,9 @@
  *
  * Within a table the order of entries is free (chiapos sorts by y, we only group by bucket):
  * the file's contents depend only on which pairs matched, because phase 3 re-sorts every table
- * by line point. Positions are 32-bit, so a table holds fewer than 2^32 entries (k <= 31).
+ * by line point. A pair packs the left position (40 bits: tables of k = 32 may pass 2^32
+ * entries) and the distance to the right one (24 bits; they lie in adjacent buckets, a few hundred
+ * entries apart).
  */
 #ifndef CFARM_POS_PLOTTER_INTERNAL_H
 #define CFARM_POS_PLOTTER_INTERNAL_H
@@ -24,8 +26,27 @@
 #include "cfarm/plotter.h"
 
 struct pl_pair {
-    uint32_t l, r;
+    uint64_t v;
 };
+
+#define PL_POS_BITS 40
+#define PL_DIST_LIMIT (1u << (64 - PL_POS_BITS))
+
+static inline struct pl_pair pl_pair_make(uint64_t l, uint64_t r)
+{
+    struct pl_pair p = {l | (r - l) << PL_POS_BITS};
+    return p;
+}
+
+static inline uint64_t pl_pair_l(struct pl_pair p)
+{
+    return p.v & (((uint64_t)1 << PL_POS_BITS) - 1);
+}
+
+static inline uint64_t pl_pair_r(struct pl_pair p)
+{
+    return pl_pair_l(p) + (p.v >> PL_POS_BITS);
+}
 
 struct pl_tables {
     unsigned k;

@@ -128,11 +128,6 @@ static enum cf_err plan_memory(const struct cf_plotter_params *p, const char *tm
     if (p->k < CF_PLOTTER_K_MIN || p->k > CF_PLOTTER_K_MAX)
         return cf_err_set(CF_ERR_INVAL, "k = %u: the plotter makes k = %d..%d", p->k,
                           CF_PLOTTER_K_MIN, CF_PLOTTER_K_MAX);
-    if (p->k > 31)
-        return cf_err_set(CF_ERR_TOO_LARGE,
-                          "k = %u: a table may hold more than 2^32 entries and cfarm's plotter "
-                          "keeps 32-bit positions (k <= 31 for now)",
-                          p->k);
     if (p->mem_limit && p->mem_limit > avail)
         limit = avail / 10 * 9;
     if (need <= limit)
