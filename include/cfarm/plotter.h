@@ -67,7 +67,8 @@ uint64_t cf_plotter_mem_min(unsigned k);
 uint64_t cf_plotter_plot_size(unsigned k);
 
 /*
- * Write one plot to path (atomically, through "<path>.tmp"). Fails with CF_ERR_INVAL for bad
+ * Write one plot to path (atomically, through "<path>.tmp"; a file already at path is replaced,
+ * so callers pick fresh names). Fails with CF_ERR_INVAL for bad
  * parameters, CF_ERR_TOO_LARGE when k needs more memory and temporary disk than there is,
  * CF_ERR_IO for file errors, CF_ERR_CANCELLED when *cancel was set, CF_ERR_NOMEM. stats may be
  * NULL. Nothing is left at path or "<path>.tmp" after a failure.

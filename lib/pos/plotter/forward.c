@@ -7,7 +7,9 @@
  * the buckets are shared out between threads; each thread keeps its matches (the new y, the new
  * metadata, and the pair's positions) in its own arrays, then a counting sort by the new bucket
  * gathers them into the next table. Nothing needs a full sort by y: the order inside a bucket
- * does not change which pairs match.
+ * does not change which pairs match. With file-backed arrays (a memory budget smaller than the
+ * working space) the gather is a radix sort by y instead, whose passes read and write the arrays
+ * sequentially rather than scattering entries over them.
  */
 #include <pthread.h>
 #include <stdio.h>
