@@ -29,8 +29,8 @@
 #include "cfarm/err.h"
 #include "cfarm/keys.h"
 
-#define CF_PLOTTER_K_MIN 18
-#define CF_PLOTTER_K_MAX 32
+#define CF_PLOTTER_K_MIN    18
+#define CF_PLOTTER_K_MAX    32
 #define CF_PLOTTER_NAME_MAX 128
 
 /* Progress: phase 1..4, a short label ("table 3"), and the fraction of that phase done. */
@@ -53,9 +53,9 @@ struct cf_plotter_params {
 /* Statistics of a finished plot. */
 struct cf_plotter_stats {
     uint64_t file_size;
-    uint64_t table_entries[8];       /* entries kept in tables 1..7 (index 0 unused) */
-    double seconds[3];               /* total, phase 1, phases 2-4 */
-    uint64_t temp_peak;              /* most bytes held in file-backed arrays at once */
+    uint64_t table_entries[8]; /* entries kept in tables 1..7 (index 0 unused) */
+    double seconds[3];         /* total, phase 1, phases 2-4 */
+    uint64_t temp_peak;        /* most bytes held in file-backed arrays at once */
 };
 
 /* Working space the plotter needs for k (bytes, an upper estimate): memory, or memory plus
@@ -84,8 +84,8 @@ enum cf_err cf_plotter_create(const struct cf_plotter_params *params, const char
  * memo and memo_len are filled. The memo holds a secret: wipe params after use.
  */
 enum cf_err cf_plotter_make_keys(struct cf_plotter_params *params,
-                                 const struct cf_bls_pk *farmer_pk,
-                                 const struct cf_bls_pk *pool_pk, const uint8_t *pool_contract_ph);
+                                 const struct cf_bls_pk *farmer_pk, const struct cf_bls_pk *pool_pk,
+                                 const uint8_t *pool_contract_ph);
 
 /* Chia's file name: "plot-k{k}-{YYYY-MM-DD-HH-MM}-{id hex}.plot", for the local time `when`. */
 void cf_plotter_name(char out[CF_PLOTTER_NAME_MAX], unsigned k, const uint8_t id[32],

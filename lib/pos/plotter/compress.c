@@ -36,8 +36,8 @@ static inline void bit_set(pl_bits *b, uint64_t i)
 
 struct mark_job {
     const struct pl_tables *t;
-    unsigned table;                 /* marking children of this table's kept entries */
-    pl_bits *keep_above;            /* NULL for table 7: all kept */
+    unsigned table;      /* marking children of this table's kept entries */
+    pl_bits *keep_above; /* NULL for table 7: all kept */
     pl_bits *keep_below;
 };
 
@@ -78,9 +78,9 @@ static inline uint64_t line_point(uint64_t a, uint64_t b)
 
 struct lp_job {
     const struct pl_tables *t;
-    unsigned table;                  /* the table whose entries become line points (2..7) */
-    const pl_bits *keep;             /* NULL: all */
-    const uint32_t *vals;            /* places (or x) of the table below: < 2^32 */
+    unsigned table;       /* the table whose entries become line points (2..7) */
+    const pl_bits *keep;  /* NULL: all */
+    const uint32_t *vals; /* places (or x) of the table below: < 2^32 */
     struct pl_rec *recs;
     uint64_t counts[64];
     uint32_t *newpos;
@@ -162,8 +162,8 @@ static inline void bits_end(struct bits_out *b)
 
 struct park_job {
     const struct pl_ctx *c;
-    unsigned table;                  /* file table 1..6 */
-    const struct pl_rec *recs;       /* sorted line points */
+    unsigned table;            /* file table 1..6 */
+    const struct pl_rec *recs; /* sorted line points */
     uint64_t n, nparks, park_size;
     uint8_t *out;
     enum cf_err err[64];
@@ -173,8 +173,8 @@ static enum cf_err write_park(const struct park_job *j, uint64_t p, uint8_t *scr
 {
     unsigned k = j->c->k, stub_bits = k - CF_PLOT_STUB_MINUS_BITS;
     uint64_t first = p * CF_PLOT_ENTRIES_PER_PARK;
-    uint64_t last = first + CF_PLOT_ENTRIES_PER_PARK < j->n ? first + CF_PLOT_ENTRIES_PER_PARK
-                                                            : j->n;
+    uint64_t last =
+        first + CF_PLOT_ENTRIES_PER_PARK < j->n ? first + CF_PLOT_ENTRIES_PER_PARK : j->n;
     uint8_t *park = j->out + p * j->park_size, deltas[CF_PLOT_ENTRIES_PER_PARK];
     uint64_t lp_size = cf_plot_line_point_size(k), stubs_size = cf_plot_stubs_size(k);
     uint64_t room = cf_plot_max_deltas_size(j->table);
@@ -237,9 +237,9 @@ struct cstate {
     int fd;
     uint64_t *pointers;
     pl_bits *keep[8];
-    uint32_t *vals;                  /* places in the file table below (or x) */
+    uint32_t *vals; /* places in the file table below (or x) */
     struct pl_rec *recs, *tmp;
-    bool streaming;                  /* file-backed arrays: keep accesses sequential */
+    bool streaming; /* file-backed arrays: keep accesses sequential */
 };
 
 static enum cf_err backprop(struct cstate *s)
@@ -248,8 +248,7 @@ static enum cf_err backprop(struct cstate *s)
 
     for (unsigned table = 7; table >= 2; table--) {
         struct mark_job j = {s->t, table, table == 7 ? NULL : s->keep[table], NULL};
-        s->keep[table - 1] =
-            pl_alloc(c->mem, (s->t->n[table - 1] / 64 + 1) * 8, PL_ZERO | PL_HOT);
+        s->keep[table - 1] = pl_alloc(c->mem, (s->t->n[table - 1] / 64 + 1) * 8, PL_ZERO | PL_HOT);
         if (!s->keep[table - 1])
             return cf_err_set(CF_ERR_NOMEM, "back-propagation of table %u", table);
         j.keep_below = s->keep[table - 1];
@@ -401,7 +400,7 @@ static enum cf_err park_table(struct cstate *s, unsigned table, struct cf_plotte
 
 struct c3_job {
     const struct pl_ctx *c;
-    const struct pl_rec *f7s;        /* f7 (key) by table-7 order */
+    const struct pl_rec *f7s; /* f7 (key) by table-7 order */
     uint64_t n, nc1, c3_size;
     uint8_t *out;
     enum cf_err err[64];
@@ -427,9 +426,9 @@ static void c3_task(void *arg, unsigned ti, unsigned nt)
         if (j->err[ti])
             break;
         if (len + 2 > j->c3_size) {
-            j->err[ti] = cf_err_set(CF_ERR_TOO_LARGE, "C3 entry %llu needs %zu bytes of %llu",
-                                    (unsigned long long)ci, len + 2,
-                                    (unsigned long long)j->c3_size);
+            j->err[ti] =
+                cf_err_set(CF_ERR_TOO_LARGE, "C3 entry %llu needs %zu bytes of %llu",
+                           (unsigned long long)ci, len + 2, (unsigned long long)j->c3_size);
             break;
         }
         cf_store_be16(slot, (uint16_t)len);

@@ -27,9 +27,9 @@ struct meta2 {
 struct level {
     uint64_t n, nbuckets;
     uint64_t *y;
-    struct meta2 *meta;   /* tables 2..6; table 1 uses x */
+    struct meta2 *meta; /* tables 2..6; table 1 uses x */
     const uint32_t *x;
-    uint64_t *start;      /* nbuckets + 1 */
+    uint64_t *start; /* nbuckets + 1 */
 };
 
 /* One thread's matches. */
@@ -38,20 +38,20 @@ struct out {
     uint64_t *y;
     struct meta2 *meta;
     struct pl_pair *lr;
-    uint64_t *counts;     /* per new bucket, for the gather */
+    uint64_t *counts; /* per new bucket, for the gather */
     bool nomem;
 };
 
 struct fwd_job {
     const struct pl_ctx *c;
-    unsigned table;       /* the table being built (2..7) */
+    unsigned table; /* the table being built (2..7) */
     const struct level *in;
     struct out *outs;
     uint64_t nbuckets_out;
     struct level *next;
     struct pl_tables *t;
     const struct cf_pos_f1 *f1;
-    uint64_t *ys;         /* table 1 generation */
+    uint64_t *ys; /* table 1 generation */
 };
 
 static uint64_t nbuckets(unsigned k)
@@ -248,8 +248,8 @@ static void match_task(void *arg, unsigned ti, unsigned nt)
             unsigned a = il / CF_POS_C;
             const uint8_t *lo = lot->lo[parity][il % CF_POS_C];
             /* Targets: column (a + m) mod kB, row lo[m]; the column wraps at most once. */
-            unsigned wrap = CF_POS_B - a < CF_POS_EXTRA_BITS_POW ? CF_POS_B - a
-                                                                 : CF_POS_EXTRA_BITS_POW;
+            unsigned wrap =
+                CF_POS_B - a < CF_POS_EXTRA_BITS_POW ? CF_POS_B - a : CF_POS_EXTRA_BITS_POW;
             unsigned col = a * CF_POS_C;
             for (unsigned m = 0; m < CF_POS_EXTRA_BITS_POW; m++, col += CF_POS_C) {
                 if (m == wrap)
@@ -356,8 +356,8 @@ static void bucket_starts(const uint64_t *y, uint64_t n, uint64_t nb, uint64_t *
  * With file-backed arrays, scattering entries straight to their buckets would touch pages at
  * random; sorting by y with the radix sort (a few sequential passes) groups them instead.
  */
-static enum cf_err table1_sorted(const struct pl_ctx *c, struct pl_tables *t,
-                                 struct fwd_job *j, struct level *cur, uint64_t n, uint64_t nb)
+static enum cf_err table1_sorted(const struct pl_ctx *c, struct pl_tables *t, struct fwd_job *j,
+                                 struct level *cur, uint64_t n, uint64_t nb)
 {
     struct pl_rec *recs = pl_alloc(c->mem, n * sizeof *recs, 0);
     struct pl_rec *tmp = pl_alloc(c->mem, n * sizeof *tmp, 0);
@@ -429,9 +429,8 @@ nomem:
     return cf_err_set(CF_ERR_NOMEM, "table 1 of %llu entries", (unsigned long long)n);
 }
 
-static enum cf_err gather_sorted(const struct pl_ctx *c, struct pl_tables *t,
-                                 struct fwd_job *j, struct level *next, unsigned table,
-                                 uint64_t total, uint64_t nb)
+static enum cf_err gather_sorted(const struct pl_ctx *c, struct pl_tables *t, struct fwd_job *j,
+                                 struct level *next, unsigned table, uint64_t total, uint64_t nb)
 {
     struct pl_rec32 *recs = pl_alloc(c->mem, (total + 1) * sizeof *recs, 0);
     struct pl_rec32 *tmp = pl_alloc(c->mem, (total + 1) * sizeof *tmp, 0);

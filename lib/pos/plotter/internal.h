@@ -29,7 +29,7 @@ struct pl_pair {
     uint64_t v;
 };
 
-#define PL_POS_BITS 40
+#define PL_POS_BITS   40
 #define PL_DIST_LIMIT (1u << (64 - PL_POS_BITS))
 
 static inline struct pl_pair pl_pair_make(uint64_t l, uint64_t r)
@@ -50,20 +50,20 @@ static inline uint64_t pl_pair_r(struct pl_pair p)
 
 struct pl_tables {
     unsigned k;
-    uint64_t n[8];            /* entries of tables 1..7 (before back-propagation) */
-    uint32_t *x;              /* table 1 */
-    struct pl_pair *lr[8];    /* tables 2..7 */
-    uint32_t *f7;             /* table 7 */
+    uint64_t n[8];         /* entries of tables 1..7 (before back-propagation) */
+    uint32_t *x;           /* table 1 */
+    struct pl_pair *lr[8]; /* tables 2..7 */
+    uint32_t *f7;          /* table 7 */
 };
 
 /* Big arrays: malloc while under budget (0: none), file-backed in tmpdir past it (mem.c). */
-#define PL_MEM_BLOCKS 512
+#define PL_MEM_BLOCKS  512
 #define PL_MEM_MAP_MIN (1u << 20)
 
 struct pl_mem {
     pthread_mutex_t lock;
     uint64_t budget, used, mapped, peak_mapped;
-    uint64_t reserve;                /* part of the budget kept for PL_HOT arrays */
+    uint64_t reserve; /* part of the budget kept for PL_HOT arrays */
     const char *tmpdir;
     int map_errno;
     unsigned nblk;
@@ -90,8 +90,7 @@ typedef void (*pl_task_fn)(void *arg, unsigned i, unsigned n);
 enum cf_err pl_parallel(unsigned n, pl_task_fn fn, void *arg);
 
 /* A contiguous share [*begin, *end) of count items for worker i of n. */
-static inline void pl_share(uint64_t count, unsigned i, unsigned n, uint64_t *begin,
-                            uint64_t *end)
+static inline void pl_share(uint64_t count, unsigned i, unsigned n, uint64_t *begin, uint64_t *end)
 {
     *begin = count * i / n;
     *end = count * (i + 1) / n;
@@ -112,8 +111,8 @@ struct pl_rec32 {
     uint64_t key;
     uint64_t a, b, c;
 };
-enum cf_err pl_sort32(struct pl_rec32 *recs, struct pl_rec32 *tmp, uint64_t n,
-                      unsigned key_bits, unsigned threads);
+enum cf_err pl_sort32(struct pl_rec32 *recs, struct pl_rec32 *tmp, uint64_t n, unsigned key_bits,
+                      unsigned threads);
 
 /* Phase 1: every table; t is zeroed first. Frees what it made on failure. */
 enum cf_err pl_forward(const struct pl_ctx *c, struct pl_tables *t);

@@ -50,8 +50,8 @@ void *pl_alloc(struct pl_mem *m, size_t n, unsigned flags)
 {
     bool zero = flags & PL_ZERO;
     /* Arrays read or written at random (PL_HOT) may use the reserve; the others leave it. */
-    uint64_t budget = flags & PL_HOT || m->budget <= m->reserve ? m->budget
-                                                                : m->budget - m->reserve;
+    uint64_t budget =
+        flags & PL_HOT || m->budget <= m->reserve ? m->budget : m->budget - m->reserve;
     void *p = NULL;
     bool mapped = false;
 

@@ -103,8 +103,8 @@ uint64_t cf_plotter_mem_min(unsigned k)
 {
     /* Per-thread bucket counts (8 bytes per y bucket), two bit arrays of kept entries (read and
      * written at random, so kept in memory), and a margin. */
-    return (((uint64_t)1 << (k + CF_POS_EXTRA_BITS)) / CF_POS_BC * 8 * 4) +
-           ((uint64_t)1 << k) / 4 + ((uint64_t)8 << 20);
+    return (((uint64_t)1 << (k + CF_POS_EXTRA_BITS)) / CF_POS_BC * 8 * 4) + ((uint64_t)1 << k) / 4 +
+           ((uint64_t)8 << 20);
 }
 
 static uint64_t disk_free(const char *dir)
@@ -146,9 +146,8 @@ static enum cf_err plan_memory(const struct cf_plotter_params *p, const char *tm
                           "k = %u needs %llu MiB of working space: %llu MiB of memory %s, and "
                           "%s has %llu MiB free for the other %llu MiB and the plot",
                           p->k, (unsigned long long)(stream_need >> 20),
-                          (unsigned long long)(limit >> 20),
-                          p->mem_limit ? "allowed" : "available", tmpdir,
-                          (unsigned long long)(free_bytes >> 20),
+                          (unsigned long long)(limit >> 20), p->mem_limit ? "allowed" : "available",
+                          tmpdir, (unsigned long long)(free_bytes >> 20),
                           (unsigned long long)(spill >> 20));
     *budget = limit;
     *reserve = ((uint64_t)1 << p->k) / 4;
@@ -164,10 +163,9 @@ static enum cf_err check_disk(int fd, unsigned k, const char *path)
         return CF_OK;
     free_bytes = (uint64_t)vfs.f_bavail * vfs.f_frsize;
     if (free_bytes < need)
-        return cf_err_set(CF_ERR_TOO_LARGE,
-                          "%s: a k = %u plot needs about %llu MiB, the disk has %llu MiB free",
-                          path, k, (unsigned long long)(need >> 20),
-                          (unsigned long long)(free_bytes >> 20));
+        return cf_err_set(
+            CF_ERR_TOO_LARGE, "%s: a k = %u plot needs about %llu MiB, the disk has %llu MiB free",
+            path, k, (unsigned long long)(need >> 20), (unsigned long long)(free_bytes >> 20));
     return CF_OK;
 }
 

@@ -82,7 +82,7 @@ enum cf_err pl_pwrite(int fd, const void *buf, size_t n, uint64_t off)
 /* ---- radix sort ----------------------------------------------------------------------------- */
 
 #define DIGIT_BITS 11
-#define DIGITS (1u << DIGIT_BITS)
+#define DIGITS     (1u << DIGIT_BITS)
 
 struct sort_job {
     struct pl_rec *src, *dst;
@@ -186,8 +186,8 @@ static void sort32_scatter(void *arg, unsigned i, unsigned nt)
         j->dst[start[(j->src[r].key >> j->shift) & mask]++] = j->src[r];
 }
 
-enum cf_err pl_sort32(struct pl_rec32 *recs, struct pl_rec32 *tmp, uint64_t n,
-                      unsigned key_bits, unsigned threads)
+enum cf_err pl_sort32(struct pl_rec32 *recs, struct pl_rec32 *tmp, uint64_t n, unsigned key_bits,
+                      unsigned threads)
 {
     struct sort32_job j;
     unsigned passes = (key_bits + DIGIT_BITS - 1) / DIGIT_BITS;
