@@ -52,12 +52,13 @@ static void bench_plot(const char *path, unsigned n, struct totals *t)
     struct cf_plot *p = NULL, *pk = NULL;
     uint8_t q[CF_PLOT_MAX_QUALITIES][32], ch[32];
     unsigned *with = calloc(n, sizeof *with), nwith = 0;
-    uint8_t (*proofs)[CF_POS_PROOF_MAX_LEN] = calloc(n, CF_POS_PROOF_MAX_LEN);
+    uint8_t(*proofs)[CF_POS_PROOF_MAX_LEN] = calloc(n, CF_POS_PROOF_MAX_LEN);
     struct cf_plot_proof *pp = malloc(sizeof *pp * 8);
     size_t cnt, len;
     double t0;
 
-    if (!with || !proofs || !pp || cf_plot_open(path, 0, &p) || cf_plot_open(path, CF_PLOT_KEEP_FD, &pk)) {
+    if (!with || !proofs || !pp || cf_plot_open(path, 0, &p) ||
+        cf_plot_open(path, CF_PLOT_KEEP_FD, &pk)) {
         fprintf(stderr, "pos bench: %s: %s\n", path, cf_err_detail());
         goto out;
     }
@@ -171,9 +172,11 @@ int main(int argc, char **argv)
                qps, pps, pvps, vps, qkps, qr, qb, pr, pb, np, n, (unsigned long long)t.p_n);
     } else {
         printf("plots: %zu, challenges per plot: %u\n", np, n);
-        printf("  quality lookups     %10.0f /s  (%.2f reads, %.0f bytes per lookup)\n", qps, qr, qb);
+        printf("  quality lookups     %10.0f /s  (%.2f reads, %.0f bytes per lookup)\n", qps, qr,
+               qb);
         printf("  ... fd kept open    %10.0f /s\n", qkps);
-        printf("  full proofs         %10.0f /s  (%.2f reads, %.0f bytes per proof)\n", pps, pr, pb);
+        printf("  full proofs         %10.0f /s  (%.2f reads, %.0f bytes per proof)\n", pps, pr,
+               pb);
         printf("  qualities+proofs    %10.0f /s  (proofs per second, one pass)\n", pvps);
         printf("  verifications       %10.0f /s\n", vps);
     }

@@ -56,8 +56,7 @@ uint64_t cf_plot_line_point_size(unsigned k)
 
 uint64_t cf_plot_stubs_size(unsigned k)
 {
-    return byte_align((CF_PLOT_ENTRIES_PER_PARK - 1) * (uint64_t)(k - CF_PLOT_STUB_MINUS_BITS)) /
-           8;
+    return byte_align((CF_PLOT_ENTRIES_PER_PARK - 1) * (uint64_t)(k - CF_PLOT_STUB_MINUS_BITS)) / 8;
 }
 
 uint64_t cf_plot_max_deltas_size(unsigned table)
@@ -159,6 +158,8 @@ enum cf_err cf_plot_header_parse(const uint8_t **p, size_t *n, struct cf_plot_in
     if ((err = take(&cur, &left, 2, &f, "memo length")))
         return err;
     len = cf_load_be16(f);
+    if (len != 128 && len != 112)
+        return cf_err_set(CF_ERR_PLOT_FORMAT, "memo is %u bytes (expected 128 or 112)", len);
     if ((err = take(&cur, &left, len, &f, "memo")))
         return err;
     if ((err = parse_memo(f, len, info, memo)))
@@ -287,8 +288,8 @@ static enum cf_err load_c2(struct cf_plot *p, int fd)
                          (unsigned long long)entries);
         goto out;
     }
-    err = cf_plot_pread(p, fd, buf, (size_t)((entries - 1) * esize), p->info.table[CF_PLOT_C2],
-                        NULL);
+    err =
+        cf_plot_pread(p, fd, buf, (size_t)((entries - 1) * esize), p->info.table[CF_PLOT_C2], NULL);
     if (err)
         goto out;
     p->c2_count = 0;

@@ -218,8 +218,8 @@ static inline uint8_t decode_symbol(struct cf_fse_dec *d, unsigned lane)
     return c.symbol;
 }
 
-enum cf_err cf_fse_dec_init(struct cf_fse_dec *d, const struct cf_fse_table *t,
-                            const uint8_t *src, size_t n, size_t max)
+enum cf_err cf_fse_dec_init(struct cf_fse_dec *d, const struct cf_fse_table *t, const uint8_t *src,
+                            size_t n, size_t max)
 {
     uint8_t last;
 
@@ -316,12 +316,13 @@ static size_t take_fast(struct cf_fse_dec *d, uint8_t *dst, size_t n)
     size_t i = 0, made = d->made;
     const uint8_t *ptr = d->ptr;
 
-#define CF_FSE_STEP(st)                                                                     \
-    do {                                                                                    \
-        struct cf_fse_cell c_ = cells[st];                                                  \
-        dst[i++] = c_.symbol;                                                               \
-        st = c_.new_state + (unsigned)((container << (consumed & 63)) >> ((64 - c_.nb_bits) & 63)); \
-        consumed += c_.nb_bits;                                                             \
+#define CF_FSE_STEP(st)                                                                            \
+    do {                                                                                           \
+        struct cf_fse_cell c_ = cells[st];                                                         \
+        dst[i++] = c_.symbol;                                                                      \
+        st =                                                                                       \
+            c_.new_state + (unsigned)((container << (consumed & 63)) >> ((64 - c_.nb_bits) & 63)); \
+        consumed += c_.nb_bits;                                                                    \
     } while (0)
     while (i + 4 <= n) {
         /* reload(), inlined for the common case of a full window */
@@ -384,8 +385,8 @@ enum cf_err cf_fse_decompress(const struct cf_fse_table *t, uint8_t *dst, size_t
     while (!err && (d.phase == PH_MAIN || d.phase == PH_TAIL)) {
         refill(&d);
         if (d.phase == PH_ERROR)
-            err = cf_err_set(CF_ERR_PLOT_CORRUPT,
-                             "entropy-coded block holds more than %zu symbols", max);
+            err = cf_err_set(CF_ERR_PLOT_CORRUPT, "entropy-coded block holds more than %zu symbols",
+                             max);
     }
     if (!err && decoded)
         *decoded = d.made;

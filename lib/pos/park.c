@@ -60,8 +60,7 @@ enum cf_err cf_park_line_point(unsigned k, unsigned table, const uint8_t *park, 
         return cf_err_set(CF_ERR_PLOT_CORRUPT, "park of %zu bytes is too short", len);
     size = (unsigned)park[off] | (unsigned)park[off + 1] << 8;
     if (size > max_deltas)
-        return cf_err_set(CF_ERR_PLOT_CORRUPT, "park deltas size %u exceeds %zu", size,
-                          max_deltas);
+        return cf_err_set(CF_ERR_PLOT_CORRUPT, "park deltas size %u exceeds %zu", size, max_deltas);
     if (len < off + 2 + size)
         return cf_err_set(CF_ERR_PLOT_CORRUPT, "park deltas run past the park");
     err = cf_fse_dec_init(&dec, t, park + off + 2, size, CF_PLOT_ENTRIES_PER_PARK - 1);
@@ -79,8 +78,7 @@ enum cf_err cf_park_line_point(unsigned k, unsigned table, const uint8_t *park, 
 
 enum cf_err cf_park_c3_positions(unsigned k, const uint8_t *mask, size_t len, unsigned encoded,
                                  uint64_t curr_f7, uint64_t f7, int64_t curr_p7_pos,
-                                 int64_t c1_index, uint64_t *positions, size_t max,
-                                 size_t *count)
+                                 int64_t c1_index, uint64_t *positions, size_t max, size_t *count)
 {
     const struct cf_fse_table *t = cf_fse_pos_table(7);
     int64_t end = (int64_t)((uint64_t)(c1_index + 1) * CF_PLOT_CHECKPOINT1) - 1;

@@ -30,7 +30,6 @@ enum cf_err cf_park_line_point(unsigned k, unsigned table, const uint8_t *park, 
  */
 enum cf_err cf_park_c3_positions(unsigned k, const uint8_t *mask, size_t len, unsigned encoded,
                                  uint64_t curr_f7, uint64_t f7, int64_t curr_p7_pos,
-                                 int64_t c1_index, uint64_t *positions, size_t max,
-                                 size_t *count);
+                                 int64_t c1_index, uint64_t *positions, size_t max, size_t *count);
 
 #endif

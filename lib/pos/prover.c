@@ -33,9 +33,9 @@
 #include "pos/park.h"
 #include "pos/plot_internal.h"
 
-#define PARK_SLOTS 8
-#define C1_WINDOW 64
-#define C1_BEHIND 4
+#define PARK_SLOTS    8
+#define C1_WINDOW     64
+#define C1_BEHIND     4
 #define C3_FIRST_READ 4096
 
 /* Prefix the current error detail with the file name (and more), once. */
@@ -50,7 +50,7 @@ static enum cf_err with_path(enum cf_err err, const char *path, const char *what
 }
 
 struct park_slot {
-    unsigned table;      /* 0: empty */
+    unsigned table; /* 0: empty */
     uint64_t park;
     size_t len;
     uint8_t *buf;
@@ -117,9 +117,10 @@ static enum cf_err read_park(struct lookup *lk, unsigned table, uint64_t park,
             return CF_OK;
         }
     if (park >= parks)
-        return cf_err_set(CF_ERR_PLOT_CORRUPT, "%s: park %llu of table %u is beyond the table "
-                          "(%llu parks)", lk->p->path, (unsigned long long)park, table,
-                          (unsigned long long)parks);
+        return cf_err_set(CF_ERR_PLOT_CORRUPT,
+                          "%s: park %llu of table %u is beyond the table "
+                          "(%llu parks)",
+                          lk->p->path, (unsigned long long)park, table, (unsigned long long)parks);
     off = begin + park * size;
     /* chiapos reads the deltas size field and stream without clamping them to the park. */
     len = size + 2;
@@ -206,8 +207,8 @@ static enum cf_err c1_entry(struct lookup *lk, uint64_t index, uint64_t *f7)
     enum cf_err err;
 
     if (index >= total)
-        return cf_err_set(CF_ERR_PLOT_CORRUPT, "%s: C1 entry %llu is beyond the table",
-                          lk->p->path, (unsigned long long)index);
+        return cf_err_set(CF_ERR_PLOT_CORRUPT, "%s: C1 entry %llu is beyond the table", lk->p->path,
+                          (unsigned long long)index);
     if (index < lk->c1_start || index >= lk->c1_start + lk->c1_count) {
         /* A small window starting a few entries before: the walk looks back by up to two. */
         uint64_t first = index < C1_BEHIND ? 0 : index - C1_BEHIND;
@@ -355,8 +356,8 @@ static enum cf_err p7_positions(struct lookup *lk, uint64_t f7, uint64_t *pos, s
     if (!(buf = malloc((size_t)c3 * 2)))
         return cf_err_set(CF_ERR_NOMEM, "%s: C3 buffer", lk->p->path);
     if (in->table[CF_PLOT_C3] + ((uint64_t)c1_index + (dbl ? 2 : 1)) * c3 > in->file_size) {
-        err = cf_err_set(CF_ERR_PLOT_CORRUPT, "%s: C3 entry %lld is beyond the file",
-                         lk->p->path, (long long)c1_index);
+        err = cf_err_set(CF_ERR_PLOT_CORRUPT, "%s: C3 entry %lld is beyond the file", lk->p->path,
+                         (long long)c1_index);
         goto out;
     }
     /* One entry: its size field and stream are usually well under 4 KiB even where the entry
@@ -385,8 +386,8 @@ static enum cf_err p7_positions(struct lookup *lk, uint64_t f7, uint64_t *pos, s
     }
     c1_index++;
     p7_pos = c1_index * CF_PLOT_CHECKPOINT1;
-    err = cf_park_c3_positions(in->k, buf + c3 + 2, (size_t)c3 - 2, enc, curr, f7, p7_pos,
-                               c1_index, pos + n1, max - n1, &n2);
+    err = cf_park_c3_positions(in->k, buf + c3 + 2, (size_t)c3 - 2, enc, curr, f7, p7_pos, c1_index,
+                               pos + n1, max - n1, &n2);
 out:
     free(buf);
     if (err)
@@ -417,12 +418,14 @@ static enum cf_err p7_entries(struct lookup *lk, const uint8_t challenge[32], ui
         uint64_t park = pos[i] / CF_PLOT_ENTRIES_PER_PARK;
         if (park != cur_park) {
             if (park >= parks) {
-                err = cf_err_set(CF_ERR_PLOT_CORRUPT, "%s: table 7 position %llu is beyond "
-                                 "the table", lk->p->path, (unsigned long long)pos[i]);
+                err = cf_err_set(CF_ERR_PLOT_CORRUPT,
+                                 "%s: table 7 position %llu is beyond "
+                                 "the table",
+                                 lk->p->path, (unsigned long long)pos[i]);
                 break;
             }
-            err = cf_plot_pread(lk->p, lk->fd, buf, (size_t)psize,
-                                in->table[6] + park * psize, lk->io);
+            err = cf_plot_pread(lk->p, lk->fd, buf, (size_t)psize, in->table[6] + park * psize,
+                                lk->io);
             cur_park = park;
         }
         if (!err && i < max)
@@ -436,8 +439,7 @@ static enum cf_err p7_entries(struct lookup *lk, const uint8_t challenge[32], ui
 }
 
 enum cf_err cf_plot_p7_entries(const struct cf_plot *p, const uint8_t challenge[32],
-                               uint64_t *entries, size_t max, size_t *count,
-                               struct cf_plot_io *io)
+                               uint64_t *entries, size_t max, size_t *count, struct cf_plot_io *io)
 {
     struct lookup lk;
     enum cf_err err;
@@ -487,8 +489,8 @@ static enum cf_err quality_for(struct lookup *lk, const uint8_t challenge[32], u
 }
 
 enum cf_err cf_plot_qualities(const struct cf_plot *p, const uint8_t challenge[32],
-                              uint8_t (*qualities)[CF_POS_QUALITY_LEN], size_t max,
-                              size_t *count, struct cf_plot_io *io)
+                              uint8_t (*qualities)[CF_POS_QUALITY_LEN], size_t max, size_t *count,
+                              struct cf_plot_io *io)
 {
     uint64_t entries[CF_PLOT_MAX_QUALITIES];
     struct lookup lk;
@@ -564,9 +566,8 @@ enum cf_err cf_plot_proof_xs_disk(const struct cf_plot *p, uint64_t p7_entry,
     return err;
 }
 
-enum cf_err cf_plot_full_proof(const struct cf_plot *p, const uint8_t challenge[32],
-                               size_t index, uint8_t *proof, size_t *proof_len,
-                               struct cf_plot_io *io)
+enum cf_err cf_plot_full_proof(const struct cf_plot *p, const uint8_t challenge[32], size_t index,
+                               uint8_t *proof, size_t *proof_len, struct cf_plot_io *io)
 {
     uint64_t entries[CF_PLOT_MAX_QUALITIES];
     struct cf_plot_proof *one = malloc(sizeof *one);
@@ -582,8 +583,10 @@ enum cf_err cf_plot_full_proof(const struct cf_plot *p, const uint8_t challenge[
     }
     err = p7_entries(&lk, challenge, entries, CF_PLOT_MAX_QUALITIES, &n);
     if (!err && index >= n)
-        err = cf_err_set(CF_ERR_NOT_FOUND, "%s: no proof of space with index %zu for this "
-                         "challenge (%zu found)", p->path, index, n);
+        err = cf_err_set(CF_ERR_NOT_FOUND,
+                         "%s: no proof of space with index %zu for this "
+                         "challenge (%zu found)",
+                         p->path, index, n);
     if (!err)
         err = proof_for(&lk, challenge, entries[index], one);
     lookup_end(&lk);
@@ -613,5 +616,33 @@ enum cf_err cf_plot_prove(const struct cf_plot *p, const uint8_t challenge[32],
     lookup_end(&lk);
     if (!err)
         *count = n;
+    return err;
+}
+
+enum cf_err cf_plot_quality_for_entry(const struct cf_plot *p, const uint8_t challenge[32],
+                                      uint64_t p7_entry, uint8_t quality[CF_POS_QUALITY_LEN],
+                                      struct cf_plot_io *io)
+{
+    struct lookup lk;
+    enum cf_err err;
+
+    if ((err = lookup_begin(&lk, p, 1, io)))
+        return err;
+    err = quality_for(&lk, challenge, p7_entry, quality);
+    lookup_end(&lk);
+    return err;
+}
+
+enum cf_err cf_plot_proof_for_entry(const struct cf_plot *p, const uint8_t challenge[32],
+                                    uint64_t p7_entry, struct cf_plot_proof *out,
+                                    struct cf_plot_io *io)
+{
+    struct lookup lk;
+    enum cf_err err;
+
+    if ((err = lookup_begin(&lk, p, PARK_SLOTS, io)))
+        return err;
+    err = proof_for(&lk, challenge, p7_entry, out);
+    lookup_end(&lk);
     return err;
 }

@@ -28,8 +28,8 @@ static uint8_t draw(const struct cf_fse_table *t)
     return t->cells[next_rand() % (1u << t->table_log)].symbol;
 }
 
-static size_t test_encode(const struct cf_fse_table *t, const uint8_t *sym, size_t n,
-                          uint8_t *out, size_t cap)
+static size_t test_encode(const struct cf_fse_table *t, const uint8_t *sym, size_t n, uint8_t *out,
+                          size_t cap)
 {
     unsigned L = t->table_log, size = 1u << L;
     unsigned *st = malloc(n * sizeof *st);
@@ -57,10 +57,10 @@ static size_t test_encode(const struct cf_fse_table *t, const uint8_t *sym, size
         st[i] = found;
     }
     /* Bits in the order the decoder reads them. */
-#define PUSH(v, w)                                                                          \
-    do {                                                                                    \
-        for (unsigned b_ = (w); b_-- > 0;)                                                  \
-            bits[nb++] = (uint8_t)(((v) >> b_) & 1);                                        \
+#define PUSH(v, w)                                                                                 \
+    do {                                                                                           \
+        for (unsigned b_ = (w); b_-- > 0;)                                                         \
+            bits[nb++] = (uint8_t)(((v) >> b_) & 1);                                               \
     } while (0)
     PUSH(st[0], L);
     PUSH(st[1], L);
@@ -164,8 +164,7 @@ static void test_round_trip(void)
             CHECK(memcmp(got, sym, n) == 0);
             /* A buffer one short of the stream is an error, as in FSE. */
             if (n > 4)
-                CHECK(cf_fse_decompress(t, got, n - 1, enc, bytes, &made) ==
-                      CF_ERR_PLOT_CORRUPT);
+                CHECK(cf_fse_decompress(t, got, n - 1, enc, bytes, &made) == CF_ERR_PLOT_CORRUPT);
         }
     }
 }
