@@ -1,5 +1,5 @@
 /*
- * cmd_plots.c: `cfarm plots show|prove|verify|bench|check`, tools for plot files in the spirit of
+ * cmd_plots.c: `cfarm plots create|show|prove|verify|bench|check|add|remove`, in the spirit of
  * chiapos's ProofOfSpace program and `chia plots check`.
  *
  *   show FILE...                     header fields, memo public keys, size and format
