@@ -196,11 +196,38 @@ static void test_garbage(void)
     }
 }
 
+/* Several streams decoded together give what each gives alone. */
+static void test_many(void)
+{
+    static uint8_t sym[5][3000], enc[5][4000], got[5][3000];
+    const struct cf_fse_table *t = cf_fse_pos_table(3);
+    struct cf_fse_dec dec[5], *d[5];
+    uint8_t *dst[5];
+    size_t n[5], bytes[5];
+
+    for (int round = 0; round < 40; round++) {
+        for (int s = 0; s < 5; s++) {
+            size_t len = 2 + next_rand() % 2500;
+            for (size_t i = 0; i < len; i++)
+                sym[s][i] = draw(t);
+            bytes[s] = test_encode(t, sym[s], len, enc[s], sizeof enc[s]);
+            CHECK(cf_fse_dec_init(&dec[s], t, enc[s], bytes[s], 2047 + 500) == CF_OK);
+            n[s] = next_rand() % (len + 1);
+            d[s] = &dec[s];
+            dst[s] = got[s];
+        }
+        CHECK(cf_fse_dec_take_many(d, dst, n, 5) == CF_OK);
+        for (int s = 0; s < 5; s++)
+            CHECK(memcmp(got[s], sym[s], n[s]) == 0);
+    }
+}
+
 int main(void)
 {
     test_counts();
     test_build_rejects();
     test_round_trip();
     test_garbage();
+    test_many();
     return test_report("test_pos_fse");
 }
