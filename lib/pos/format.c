@@ -338,6 +338,7 @@ enum cf_err cf_plot_open(const char *path, unsigned flags, struct cf_plot **out)
     if ((err = cf_plot_pread(p, fd, head, n, 0, NULL)))
         goto fail;
     err = cf_plot_header_parse(&cur, &n, &p->info, NULL);
+    cf_ct_wipe(head, sizeof head); /* it held the memo's secret key */
     p->info.file_size = (uint64_t)st.st_size;
     if (err == CF_ERR_EOF) {
         err = cf_err_set(CF_ERR_PLOT_TRUNCATED, "%s: file of %llu bytes ends inside the header",
