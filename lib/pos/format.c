@@ -360,6 +360,7 @@ enum cf_err cf_plot_open(const char *path, unsigned flags, struct cf_plot **out)
     *out = p;
     return CF_OK;
 fail:
+    cf_ct_wipe(head, sizeof head);
     if (fd >= 0)
         close(fd);
     cf_plot_close(p);
