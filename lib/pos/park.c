@@ -137,6 +137,16 @@ enum cf_err cf_park_c3_positions(unsigned k, const uint8_t *mask, size_t len, un
             if ((err = cf_fse_dec_take(&dec, chunk, m)))
                 break;
         }
+        /* Steps that stay below f7, top and the interval's end only add: take them in a
+         * tight loop, up to the chunk's end, then do one step with every check. */
+        uint64_t below = f7 < top ? f7 : top;
+        unsigned chunk_end = (i / C3_CHUNK + 1) * C3_CHUNK;
+        while (i + 1 < chunk_end && i + 1 < CF_PLOT_CHECKPOINT1 &&
+               curr_f7 + chunk[i % C3_CHUNK] < below && curr_p7_pos + 1 < end) {
+            curr_f7 += chunk[i % C3_CHUNK];
+            curr_p7_pos++;
+            i++;
+        }
         curr_f7 += chunk[i % C3_CHUNK];
         curr_p7_pos++;
         /* Past the stream's end the deltas read as 0, so a walk can "find" thousands of
