@@ -98,6 +98,12 @@ enum cf_err cf_fse_dec_next(struct cf_fse_dec *d, uint8_t *sym);
 /* The next n symbols into dst, as n calls of cf_fse_dec_next() would give, faster. */
 enum cf_err cf_fse_dec_take(struct cf_fse_dec *d, uint8_t *dst, size_t n);
 
+/* Several streams at once (up to CF_FSE_MAX_STREAMS): n[s] symbols of d[s] into dst[s], as
+ * cf_fse_dec_take() on each, with their decoding interleaved for speed. */
+#define CF_FSE_MAX_STREAMS 8
+enum cf_err cf_fse_dec_take_many(struct cf_fse_dec *const *d, uint8_t *const *dst, const size_t *n,
+                                 unsigned count);
+
 /*
  * Whole-buffer decode as FSE_decompress_usingDTable: dst receives max symbols (zeros after the
  * stream's end), *decoded the count the stream held.

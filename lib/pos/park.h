@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "cfarm/err.h"
+#include "cfarm/fse.h"
 
 /*
  * The line point of entry `index` (0..2047) of a park of table `table` (1..6) for k, as
@@ -20,6 +21,22 @@
  */
 enum cf_err cf_park_line_point(unsigned k, unsigned table, const uint8_t *park, size_t len,
                                unsigned index, unsigned __int128 *line_point);
+
+/*
+ * The same in two steps, so that several parks' deltas decode together: begin checks the park
+ * and sums the first line point and the stubs (the cursor points into park, which must stay
+ * alive); finish decodes the deltas of up to CF_FSE_MAX_STREAMS cursors and gives their line
+ * points.
+ */
+struct cf_park_cursor {
+    struct cf_fse_dec dec;
+    unsigned __int128 base;
+    unsigned n, stub_bits;
+};
+enum cf_err cf_park_begin(unsigned k, unsigned table, const uint8_t *park, size_t len,
+                          unsigned index, struct cf_park_cursor *c);
+enum cf_err cf_park_finish(struct cf_park_cursor *c, unsigned count,
+                           unsigned __int128 *line_points);
 
 /*
  * chiapos's GetP7Positions over one C3 entry: mask holds the len bytes after the entry's size

@@ -62,6 +62,7 @@ struct lookup {
     struct cf_plot_io *io;
     struct park_slot slot[PARK_SLOTS];
     unsigned nslots, next_slot;
+    unsigned pinned; /* slots in use by a group decode: not to be replaced */
     size_t slot_size;
     uint8_t *mem;
     /* C1 window */
@@ -126,6 +127,11 @@ static enum cf_err read_park(struct lookup *lk, unsigned table, uint64_t park,
     len = size + 2;
     if (off + len > in->file_size)
         len = in->file_size - off;
+    for (unsigned tries = 0; (lk->pinned >> lk->next_slot) & 1; tries++) {
+        if (tries == lk->nslots)
+            return cf_err_set(CF_ERR_INVAL, "%s: no free park slot", lk->p->path);
+        lk->next_slot = (lk->next_slot + 1) % lk->nslots;
+    }
     s = &lk->slot[lk->next_slot];
     lk->next_slot = (lk->next_slot + 1) % lk->nslots;
     s->table = 0;
@@ -511,25 +517,65 @@ enum cf_err cf_plot_qualities(const struct cf_plot *p, const uint8_t challenge[3
 
 /* ---- full proofs ---------------------------------------------------------------------------- */
 
-/* chiapos's GetInputs: the x values below a table-`table` position, y side first. */
-static enum cf_err inputs(struct lookup *lk, unsigned table, uint64_t position, uint64_t *xs,
-                          unsigned *n)
-{
-    unsigned __int128 lp;
-    uint64_t x, y;
-    enum cf_err err = line_point(lk, table, position, &lp);
+/*
+ * Line points at several positions of one table, their deltas decoded together (the parks'
+ * slots are pinned meanwhile, as the cursors point into them).
+ */
+#define PROOF_GROUP 4
 
-    if (err)
-        return err;
-    cf_plot_line_point_to_square(lp, &x, &y);
-    if (table == 1) {
-        xs[(*n)++] = y;
-        xs[(*n)++] = x;
-        return CF_OK;
+static enum cf_err line_points_group(struct lookup *lk, unsigned table, const uint64_t *pos,
+                                     unsigned count, unsigned __int128 *lps)
+{
+    struct cf_park_cursor c[PROOF_GROUP];
+    enum cf_err err = CF_OK;
+    char what[64];
+    unsigned j;
+
+    lk->pinned = 0;
+    for (j = 0; !err && j < count; j++) {
+        struct park_slot *s = NULL;
+        err = read_park(lk, table, pos[j] / CF_PLOT_ENTRIES_PER_PARK, &s);
+        if (!err) {
+            lk->pinned |= 1u << (unsigned)(s - lk->slot);
+            err = cf_park_begin(lk->p->info.k, table, s->buf, s->len,
+                                (unsigned)(pos[j] % CF_PLOT_ENTRIES_PER_PARK), &c[j]);
+        }
     }
-    if ((err = inputs(lk, table - 1, y, xs, n)))
-        return err;
-    return inputs(lk, table - 1, x, xs, n);
+    if (err) {
+        snprintf(what, sizeof what, "table %u position %llu", table,
+                 (unsigned long long)pos[j - 1]);
+    } else if ((err = cf_park_finish(c, count, lps))) {
+        snprintf(what, sizeof what, "table %u", table);
+    }
+    lk->pinned = 0;
+    return err ? with_path(err, lk->p->path, what) : CF_OK;
+}
+
+/*
+ * chiapos's GetInputs: the 64 x values below a table-6 position, each node's y side before its
+ * x side. Walked level by level (the order of the leaves is the same), a few parks at a time.
+ */
+static enum cf_err inputs(struct lookup *lk, uint64_t p7, uint64_t xs[CF_POS_PROOF_XS])
+{
+    uint64_t cur[CF_POS_PROOF_XS], next[CF_POS_PROOF_XS];
+    unsigned n = 1;
+    enum cf_err err;
+
+    cur[0] = p7;
+    for (unsigned t = 6; t >= 1; t--) {
+        for (unsigned g = 0; g < n; g += PROOF_GROUP) {
+            unsigned count = n - g < PROOF_GROUP ? n - g : PROOF_GROUP;
+            unsigned __int128 lps[PROOF_GROUP];
+            if ((err = line_points_group(lk, t, cur + g, count, lps)))
+                return err;
+            for (unsigned j = 0; j < count; j++)
+                cf_plot_line_point_to_square(lps[j], &next[2 * (g + j) + 1], &next[2 * (g + j)]);
+        }
+        memcpy(cur, next, 2 * n * sizeof *cur);
+        n *= 2;
+    }
+    memcpy(xs, cur, sizeof cur);
+    return CF_OK;
 }
 
 static enum cf_err proof_for(struct lookup *lk, const uint8_t challenge[32], uint64_t p7,
@@ -537,8 +583,8 @@ static enum cf_err proof_for(struct lookup *lk, const uint8_t challenge[32], uin
 {
     const struct cf_plot_info *in = &lk->p->info;
     uint64_t xs[CF_POS_PROOF_XS], ordered[CF_POS_PROOF_XS];
-    unsigned n = 0, pair = challenge[31] & 0x1f;
-    enum cf_err err = inputs(lk, 6, p7, xs, &n);
+    unsigned pair = challenge[31] & 0x1f;
+    enum cf_err err = inputs(lk, p7, xs);
 
     if (err)
         return err;
@@ -556,12 +602,11 @@ enum cf_err cf_plot_proof_xs_disk(const struct cf_plot *p, uint64_t p7_entry,
                                   uint64_t xs[CF_POS_PROOF_XS], struct cf_plot_io *io)
 {
     struct lookup lk;
-    unsigned n = 0;
     enum cf_err err;
 
     if ((err = lookup_begin(&lk, p, PARK_SLOTS, io)))
         return err;
-    err = inputs(&lk, 6, p7_entry, xs, &n);
+    err = inputs(&lk, p7_entry, xs);
     lookup_end(&lk);
     return err;
 }
