@@ -6,6 +6,7 @@
  *   | line point 0: 2k bits, padded to bytes                                  |
  *   | stubs: 2047 x (k-3) bits, the low bits of each difference, padded       |
  *   | n: 2 bytes little-endian | n bytes: FSE stream of 2047 high parts ("deltas") |
+ *   |   or, when the top bit of n is set, n & 0x7fff deltas stored raw, a byte each      |
  *   | unused up to the park size (deltas region: 1433 bytes for table 1, 896 others) |
  *
  * Line point i = line point 0 + sum over j < i of ((delta_j << (k-3)) + stub_j).
@@ -57,6 +58,21 @@ enum cf_err cf_park_begin(unsigned k, unsigned table, const uint8_t *park, size_
     if (len < off + 2)
         return cf_err_set(CF_ERR_PLOT_CORRUPT, "park of %zu bytes is too short", len);
     size = (unsigned)park[off] | (unsigned)park[off + 1] << 8;
+    c->raw = NULL;
+    c->stub_bits = k - CF_PLOT_STUB_MINUS_BITS;
+    if (size & 0x8000) {
+        /* chiapos writes the deltas raw when the entropy coder could not shrink them (parks of
+         * a few entries); its reader then sums min(index, count) of them. */
+        size &= 0x7fff;
+        if (size > max_deltas || len < off + 2 + size)
+            return cf_err_set(CF_ERR_PLOT_CORRUPT, "raw park deltas size %u exceeds %zu", size,
+                              max_deltas);
+        c->raw = park + off + 2;
+        c->n = index < size ? index : size;
+        c->base = cf_bits_get128(park, len, 0, 2 * k) +
+                  sum_stubs(park + lp_size, len - lp_size, c->stub_bits, c->n);
+        return CF_OK;
+    }
     if (size > max_deltas)
         return cf_err_set(CF_ERR_PLOT_CORRUPT, "park deltas size %u exceeds %zu", size, max_deltas);
     if (len < off + 2 + size)
@@ -66,7 +82,6 @@ enum cf_err cf_park_begin(unsigned k, unsigned table, const uint8_t *park, size_
         return err;
     /* chiapos sums min(index, deltas decoded into its 2047-entry buffer) entries */
     c->n = index < CF_PLOT_ENTRIES_PER_PARK - 1 ? index : CF_PLOT_ENTRIES_PER_PARK - 1;
-    c->stub_bits = k - CF_PLOT_STUB_MINUS_BITS;
     c->base = cf_bits_get128(park, len, 0, 2 * k) +
               sum_stubs(park + lp_size, len - lp_size, c->stub_bits, c->n);
     return CF_OK;
@@ -78,21 +93,26 @@ enum cf_err cf_park_finish(struct cf_park_cursor *c, unsigned count, unsigned __
     struct cf_fse_dec *d[CF_FSE_MAX_STREAMS] = {0};
     uint8_t *dst[CF_FSE_MAX_STREAMS] = {0};
     size_t n[CF_FSE_MAX_STREAMS] = {0};
+    unsigned coded = 0;
     enum cf_err err;
 
     if (count > CF_FSE_MAX_STREAMS)
         return cf_err_set(CF_ERR_INVAL, "park: %u cursors at once", count);
     for (unsigned s = 0; s < count; s++) {
-        d[s] = &c[s].dec;
-        dst[s] = deltas[s];
-        n[s] = c[s].n;
+        if (c[s].raw)
+            continue;
+        d[coded] = &c[s].dec;
+        dst[coded] = deltas[s];
+        n[coded] = c[s].n;
+        coded++;
     }
-    if ((err = cf_fse_dec_take_many(d, dst, n, count)))
+    if (coded && (err = cf_fse_dec_take_many(d, dst, n, coded)))
         return err;
     for (unsigned s = 0; s < count; s++) {
+        const uint8_t *src = c[s].raw ? c[s].raw : deltas[s];
         uint64_t sum = 0;
         for (unsigned i = 0; i < c[s].n; i++)
-            sum += deltas[s][i];
+            sum += src[i];
         line_points[s] = c[s].base + ((unsigned __int128)sum << c[s].stub_bits);
     }
     return CF_OK;

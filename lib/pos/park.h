@@ -30,6 +30,7 @@ enum cf_err cf_park_line_point(unsigned k, unsigned table, const uint8_t *park, 
  */
 struct cf_park_cursor {
     struct cf_fse_dec dec;
+    const uint8_t *raw; /* a park stored raw (size field 0x8000 | n): n one-byte deltas */
     unsigned __int128 base;
     unsigned n, stub_bits;
 };

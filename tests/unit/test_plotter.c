@@ -277,6 +277,11 @@ static void test_raw_park(void)
         if (f)
             fclose(f);
         CHECK(size[0] == 2 && size[1] == 0x80);
+        /* The reader takes the raw park too: its 3 line points continue the sorted table. */
+        unsigned __int128 lp[4] = {0};
+        for (unsigned i = 0; i < 4; i++)
+            CHECK(cf_plot_line_point(plot, 5, 114 * 2048 - 1 + i, &lp[i], NULL) == CF_OK);
+        CHECK(lp[0] <= lp[1] && lp[1] <= lp[2] && lp[2] <= lp[3] && lp[3] != 0);
         cf_plot_close(plot);
     }
     unlink(path);
