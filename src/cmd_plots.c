@@ -24,6 +24,8 @@
 #include <unistd.h>
 
 #include "cfarm/buf.h"
+#include "cfarm/ct.h"
+#include "cfarm/keys.h"
 #include "cfarm/hash.h"
 #include "cfarm/hex.h"
 #include "cfarm/json.h"
@@ -122,6 +124,54 @@ static void print_hex(const char *label, const uint8_t *p, size_t n)
 
 /* ---- show ----------------------------------------------------------------------------------- */
 
+/*
+ * The plot public key, from the memo as a harvester derives it (local key 12381/8444/3/0 of the
+ * memo's local master key, plus the farmer key, plus the taproot key for contract plots), and
+ * whether it gives the plot id in the header. Secrets are wiped before returning.
+ */
+static int show_plot_keys(const struct cf_plot *p, const struct cf_plot_info *in)
+{
+    struct cf_plot_memo m;
+    struct cf_keys_memo km;
+    struct cf_keys_plot kp;
+    uint8_t raw[CF_KEYS_MEMO_MAX];
+    size_t n = 0;
+    enum cf_err err;
+    int rc = 0;
+
+    if ((err = cf_plot_read_memo(p, &m)) != CF_OK) {
+        printf("  %-22s unreadable memo: %s\n", "plot public key:", cf_strerror(err));
+        return 1;
+    }
+    if (m.kind == CF_PLOT_MEMO_POOL_PK) {
+        memcpy(raw, m.pool_pk, 48);
+        n = 48;
+    } else {
+        memcpy(raw, m.pool_contract_ph, 32);
+        n = 32;
+    }
+    memcpy(raw + n, m.farmer_pk, 48);
+    memcpy(raw + n + 48, m.local_master_sk, 32);
+    n += 80;
+    err = cf_keys_memo_parse(&km, raw, n);
+    if (err == CF_OK)
+        err = cf_keys_plot_from_memo(&kp, &km);
+    if (err == CF_OK) {
+        print_hex("plot public key:", kp.plot_pk.bytes, 48);
+        printf("  %-22s %s\n", "keys give plot id:",
+               memcmp(kp.plot_id, in->id, 32) == 0 ? "yes" : "NO (memo and plot id disagree)");
+        rc = memcmp(kp.plot_id, in->id, 32) == 0 ? 0 : 1;
+    } else {
+        printf("  %-22s memo keys invalid: %s\n", "plot public key:", cf_strerror(err));
+        rc = 1;
+    }
+    cf_ct_wipe(&kp, sizeof kp);
+    cf_ct_wipe(&km, sizeof km);
+    cf_ct_wipe(raw, sizeof raw);
+    cf_plot_memo_wipe(&m);
+    return rc;
+}
+
 static int show(int argc, char **argv)
 {
     struct paths ps = {0};
@@ -156,6 +206,8 @@ static int show(int argc, char **argv)
             print_hex("pool contract hash:", in->pool_contract_ph, 32);
         }
         print_hex("farmer public key:", in->farmer_pk, 48);
+        if (show_plot_keys(p, in) != 0)
+            rc = 1;
         printf("  %-22s %u bytes (local master secret key not shown)\n", "memo:", in->memo_len);
         cf_plot_close(p);
     }
