@@ -11,5 +11,6 @@ int cmd_keys(int argc, char **argv);
 int plots_add_main(int argc, char **argv);
 int plots_remove_main(int argc, char **argv);
 int cmd_plots(int argc, char **argv);
+int cmd_harvester(int argc, char **argv);
 
 #endif
