@@ -13,5 +13,6 @@ int plots_remove_main(int argc, char **argv);
 int cmd_plots(int argc, char **argv);
 int cmd_farmer(int argc, char **argv);
 int cmd_farm(int argc, char **argv);
+int cmd_harvester(int argc, char **argv);
 
 #endif
