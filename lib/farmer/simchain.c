@@ -29,7 +29,7 @@ struct sim {
     struct cf_simchain_params p;
     uint64_t n;
     struct cf_farmer_sp recent[RECENT];
-    uint8_t won[64][32]; /* qualities of the last blocks won, to count each once */
+    uint8_t won[64][32]; /* signage points of the last blocks won, to count each once */
     size_t nwon;
 };
 
@@ -134,10 +134,14 @@ static void declare(struct cf_sp_source *src, const struct cf_declare_proof_of_s
         cf_log(CF_LOG_WARNING, MOD, "declaration refused: %s", cf_err_detail());
         return;
     }
+    /* one block per signage point, as a chain infuses one */
     for (size_t i = 0; i < s->nwon && i < 64; i++)
-        if (memcmp(s->won[i], v.quality, 32) == 0)
+        if (memcmp(s->won[i], d->challenge_chain_sp, 32) == 0) {
+            cf_log(CF_LOG_INFO, MOD, "another proof for a signage point already won: not a "
+                   "second block");
             return;
-    memcpy(s->won[s->nwon++ % 64], v.quality, 32);
+        }
+    memcpy(s->won[s->nwon++ % 64], d->challenge_chain_sp, 32);
     src->blocks_won++;
     cf_log(CF_LOG_INFO, MOD, "BLOCK WON at height %u with a k=%u plot (block %llu of this run)",
            (unsigned)find_sp(s, d->challenge_chain_sp)->peak_height + 1, v.k,
