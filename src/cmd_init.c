@@ -2,8 +2,8 @@
  * cmd_init.c: `cfarm init [--root DIR] [-c CA_DIR]`: prepare a root the way `chia init` does.
  *
  * Init is a list of steps run in order over one shared context; each step is idempotent (it keeps
- * what already exists, as chia does): the default config.yaml (written only when absent), then the
- * TLS certificates. Further steps (key store, directories) are appended to `steps` below.
+ * what already exists, as chia does): the TLS certificates, then the default config.yaml (written
+ * only when absent; the certificates' paths are Chia's defaults, which that file names too). Further steps (key store, directories) are appended to `steps` below.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,14 +71,17 @@ static int step_config(const struct init_ctx *ctx)
         free(path);
         return cli_fail_err("writing the default configuration", err);
     }
-    printf("%s configuration %s\n", created ? "created" : "kept", path);
+    if (created)
+        printf("created configuration %s\n", path);
+    else
+        printf("configuration %s already present, left as it is\n", path);
     free(path);
     return 0;
 }
 
 static const struct init_step steps[] = {
-    {"configuration", step_config},
     {"certificates", step_certs},
+    {"configuration", step_config},
 };
 
 int cmd_init(int argc, char **argv)

@@ -47,6 +47,11 @@ struct cf_harvester_params {
     uint64_t reconnect_ms;             /* first reconnect delay; 0: 1000 (doubles up to 60 s) */
     uint64_t read_delay_ms;            /* sleep this long per plot read (a slow disk) */
     uint64_t sync_timeout_ms;          /* plot-sync response wait; 0: 10000 */
+    /* Benchmarks only: farm files sharing a plot id (hard links of one plot under many names)
+     * instead of listing them as duplicates, and spread plots over this many pretend disks
+     * (by a hash of the path) instead of their st_dev; 0: real disks. */
+    bool bench_allow_same_id;
+    unsigned bench_fake_disks;
 };
 
 /* Make the harvester and start its first scan and its dial. The strings are copied. */

@@ -169,6 +169,8 @@ static void scan_start(struct cf_harvester *h)
     c->a.npool = h->keys_known ? h->npool : 0;
     c->a.retry_invalid_seconds = h->p.retry_invalid_seconds;
     c->a.cache = h->cache;
+    c->a.allow_same_id = h->p.bench_allow_same_id;
+    c->a.fake_disks = h->p.bench_fake_disks;
     c->prev = h->snap ? hv_snapshot_ref(h->snap) : NULL;
     if (c->a.dirs == NULL || c->a.farmer_keys == NULL || c->a.pool_keys == NULL ||
         pthread_create(&h->scan_thread, NULL, scan_main, c) != 0) {

@@ -96,7 +96,8 @@ struct hv_scan_args {
     size_t npool;
     uint64_t retry_invalid_seconds;
     struct hv_cache *cache;              /* may be NULL */
-    uint64_t test_plot_limit;            /* 0 */
+    bool allow_same_id;                  /* benchmarks: no duplicates by plot id */
+    unsigned fake_disks;                 /* benchmarks: disks by a hash of the path */
 };
 
 /* Build the next snapshot from prev (may be NULL). Runs off the loop. */

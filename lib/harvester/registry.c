@@ -35,6 +35,7 @@
 #define CACHE_MAGIC "CFHVCACHE1\n"
 #define CACHE_MAGIC_LEN 11
 #define SCAN_MAX_DEPTH 32
+#define HV_SCAN_THREADS 8
 
 /* ---- records and snapshots ---- */
 
@@ -394,7 +395,7 @@ static enum cf_err derive_plot_pk(struct cf_plot *plot, struct cf_bls_pk *pk)
     return err;
 }
 
-static struct hv_plot *record_new(const struct found *f)
+static struct hv_plot *record_new(const struct found *f, unsigned fake_disks)
 {
     struct hv_plot *p = calloc(1, sizeof *p);
 
@@ -410,6 +411,13 @@ static struct hv_plot *record_new(const struct found *f)
     p->size = (uint64_t)f->st.st_size;
     p->mtime = (uint64_t)f->st.st_mtim.tv_sec;
     p->dev = f->st.st_dev;
+    if (fake_disks) {
+        uint64_t hsh = 14695981039346656037ull;
+
+        for (const char *c = p->path; *c; c++)
+            hsh = (hsh ^ (uint8_t)*c) * 1099511628211ull;
+        p->dev = (dev_t)(hsh % fake_disks) + 1;
+    }
     return p;
 }
 
@@ -473,13 +481,13 @@ static int by_name(const void *a, const void *b)
 }
 
 /* Among plots in state OK, mark every later one sharing an id or a file name as duplicate. */
-static enum cf_err mark_duplicates(struct hv_snapshot *s)
+static enum cf_err mark_duplicates(struct hv_snapshot *s, bool allow_same_id)
 {
     size_t *idx = malloc((s->n ? s->n : 1) * sizeof *idx), m = 0;
 
     if (idx == NULL)
         return CF_ERR_NOMEM;
-    for (int pass = 0; pass < 2; pass++) {
+    for (int pass = allow_same_id ? 1 : 0; pass < 2; pass++) {
         m = 0;
         for (size_t i = 0; i < s->n; i++)
             if (s->state[i] == HV_OK)
@@ -541,7 +549,7 @@ static struct hv_plot *reuse(const struct hv_scan_args *a, const struct hv_snaps
 
 /* A record standing for a file a lookup failed on: failed until it changes or the retry time. */
 static struct hv_plot *failed_copy(const struct hv_snapshot *prev, const struct found *f,
-                                   uint64_t now, uint64_t retry)
+                                   uint64_t now, uint64_t retry, unsigned fake_disks)
 {
     struct hv_plot *old = hv_snapshot_find(prev, f->path, NULL), *p;
 
@@ -550,12 +558,74 @@ static struct hv_plot *failed_copy(const struct hv_snapshot *prev, const struct 
         return NULL;
     if (old->failed_at && now - old->failed_at >= retry)
         return NULL;
-    p = record_new(f);
+    p = record_new(f, fake_disks);
     if (p) {
         p->open_state = HV_FAILED;
         p->failed_at = old->failed_at ? old->failed_at : now;
     }
     return p;
+}
+
+/* Open the records marked HV__STATES: header (or cache entry) and memo keys. New files are
+ * independent, and deriving a plot's keys costs milliseconds of CPU, so a cold start with many
+ * plots spreads them over a few threads, each taking every T-th record. */
+struct open_part {
+    const struct hv_scan_args *a;
+    struct hv_snapshot *s;
+    size_t first, step, opened, cached;
+};
+
+static void *open_part_main(void *arg)
+{
+    struct open_part *o = arg;
+
+    for (size_t i = o->first; i < o->s->n; i += o->step) {
+        struct hv_plot *p = o->s->plots[i];
+        bool from_cache = false;
+
+        if (p->open_state != HV__STATES)
+            continue;
+        p->open_state = HV_OK;
+        record_open(p, o->a->cache, &from_cache);
+        if (from_cache)
+            o->cached++;
+        else
+            o->opened++;
+    }
+    return NULL;
+}
+
+static void open_new(const struct hv_scan_args *a, struct hv_snapshot *s)
+{
+    struct open_part parts[HV_SCAN_THREADS];
+    pthread_t th[HV_SCAN_THREADS];
+    size_t todo = 0, nt;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+    for (size_t i = 0; i < s->n; i++)
+        todo += s->plots[i]->open_state == HV__STATES;
+    nt = todo < 64 ? 1 : (size_t)(cpus < 1 ? 1 : cpus > HV_SCAN_THREADS ? HV_SCAN_THREADS : cpus);
+    for (size_t t = 0; t < nt; t++) {
+        parts[t] = (struct open_part){a, s, t, nt, 0, 0};
+        if (t > 0 && pthread_create(&th[t], NULL, open_part_main, &parts[t]) != 0) {
+            nt = t; /* the threads started cover their stride; the rest is done below */
+            break;
+        }
+    }
+    open_part_main(&parts[0]);
+    for (size_t t = 1; t < nt; t++)
+        pthread_join(th[t], NULL);
+    if (nt < (size_t)(cpus < 1 ? 1 : cpus > HV_SCAN_THREADS ? HV_SCAN_THREADS : cpus) && todo >= 64) {
+        struct open_part rest = {a, s, 0, 1, 0, 0};
+
+        open_part_main(&rest); /* anything a thread that failed to start would have taken */
+        s->opened += rest.opened;
+        s->cached += rest.cached;
+    }
+    for (size_t t = 0; t < nt; t++) {
+        s->opened += parts[t].opened;
+        s->cached += parts[t].cached;
+    }
 }
 
 enum cf_err hv_scan(const struct hv_scan_args *a, const struct hv_snapshot *prev,
@@ -586,29 +656,25 @@ enum cf_err hv_scan(const struct hv_scan_args *a, const struct hv_snapshot *prev
     }
     for (size_t i = 0; i < l.n; i++) {
         struct hv_plot *p;
-        bool from_cache = false;
 
         if (i > 0 && strcmp(l.f[i].path, l.f[i - 1].path) == 0)
             continue; /* the same directory listed twice */
         p = reuse(a, prev, &l.f[i], now);
         if (p == NULL)
-            p = failed_copy(prev, &l.f[i], now, a->retry_invalid_seconds);
+            p = failed_copy(prev, &l.f[i], now, a->retry_invalid_seconds, a->fake_disks);
         if (p == NULL) {
-            p = record_new(&l.f[i]);
+            p = record_new(&l.f[i], a->fake_disks);
             if (p == NULL) {
                 err = CF_ERR_NOMEM;
                 goto out;
             }
-            record_open(p, a->cache, &from_cache);
-            if (from_cache)
-                s->cached++;
-            else
-                s->opened++;
+            p->open_state = HV__STATES; /* to open below */
         }
         s->plots[s->n++] = p;
     }
+    open_new(a, s);
     decide_states(a, s);
-    err = mark_duplicates(s);
+    err = mark_duplicates(s, a->allow_same_id);
     for (size_t i = 0; i < s->n; i++)
         s->count[s->state[i]]++;
 out:
