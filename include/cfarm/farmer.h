@@ -249,6 +249,8 @@ struct cf_farmer_stats {
     uint64_t plots_passed;    /* FarmingInfo "passed" summed */
 };
 void cf_farmer_stats(const struct cf_farmer *f, struct cf_farmer_stats *out);
+/* Append Prometheus text-format metrics (the counters above, per-harvester plots) to out. */
+enum cf_err cf_farmer_metrics(const struct cf_farmer *f, struct cf_buf *out);
 /* Write the status JSON now (also done after every signage point). */
 enum cf_err cf_farmer_write_status(struct cf_farmer *f);
 /* The plot-sync receiver of the harvester with this node id, or NULL. */

@@ -875,6 +875,47 @@ const struct cf_plotsync *cf_farmer_harvester_plots(const struct cf_farmer *f,
     return h ? h->rx : NULL;
 }
 
+/* ---- metrics (Prometheus text format, the harvester's style) ---- */
+
+enum cf_err cf_farmer_metrics(const struct cf_farmer *f, struct cf_buf *out)
+{
+    static const struct {
+        const char *name, *type;
+        size_t off;
+    } m[] = {
+        {"signage_points_total", "counter", offsetof(struct cf_farmer_stats, signage_points)},
+        {"proofs_received_total", "counter", offsetof(struct cf_farmer_stats, proofs)},
+        {"proofs_invalid_total", "counter", offsetof(struct cf_farmer_stats, proofs_invalid)},
+        {"proofs_found_total", "counter", offsetof(struct cf_farmer_stats, proofs_winning)},
+        {"signatures_verified_total", "counter", offsetof(struct cf_farmer_stats, signatures_ok)},
+        {"signatures_bad_total", "counter", offsetof(struct cf_farmer_stats, signatures_bad)},
+        {"proofs_declared_total", "counter", offsetof(struct cf_farmer_stats, declared)},
+        {"block_signatures_total", "counter", offsetof(struct cf_farmer_stats, signed_values)},
+        {"blocks_won_total", "counter", offsetof(struct cf_farmer_stats, blocks_won)},
+        {"plots_passed_filter_total", "counter", offsetof(struct cf_farmer_stats, plots_passed)},
+        {"harvesters", "gauge", offsetof(struct cf_farmer_stats, harvesters)},
+        {"plots", "gauge", offsetof(struct cf_farmer_stats, plots)},
+    };
+    struct cf_farmer_stats st;
+    enum cf_err err = CF_OK;
+
+    cf_farmer_stats(f, &st);
+    for (size_t i = 0; err == CF_OK && i < sizeof m / sizeof m[0]; i++)
+        err = cf_buf_printf(out, "# TYPE cfarm_farmer_%s %s\ncfarm_farmer_%s %llu\n", m[i].name,
+                            m[i].type, m[i].name,
+                            (unsigned long long)*(const uint64_t *)((const char *)&st + m[i].off));
+    if (err == CF_OK)
+        err = cf_buf_printf(out, "# TYPE cfarm_farmer_harvester_plots gauge\n");
+    for (size_t i = 0; err == CF_OK && i < f->nh; i++) {
+        char id[65];
+
+        cf_hex_encode(id, f->h[i]->node_id, 32);
+        err = cf_buf_printf(out, "cfarm_farmer_harvester_plots{node_id=\"%s\"} %zu\n", id,
+                            cf_plotsync_plot_count(f->h[i]->rx));
+    }
+    return err;
+}
+
 /* ---- status file for `cfarm farm summary` ---- */
 
 static double expected_time(const struct cf_farmer *f)

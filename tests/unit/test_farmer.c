@@ -8,7 +8,8 @@
  *  2. a harvester forging proofs is caught and never asked to sign;
  *  3. a harvester signing with a wrong key is caught and nothing of it is declared;
  *  4. plot sync of 3,000 plots with failed, no-key and duplicate files;
- *  5. a harvester killed and restarted: the farmer drops it, takes it back, resyncs.
+ *  5. a harvester killed and restarted: the farmer drops it, takes it back, resyncs;
+ *  6. the status file and the metrics text.
  */
 #include "test.h"
 
@@ -237,6 +238,15 @@ static void test_status_file(const char *path)
     CHECK(cf_read_file(path, 1u << 20, &text, &len) == CF_OK);
     CHECK(text && strstr(text, "\"blocks_won\"") && strstr(text, "\"harvesters\""));
     free(text);
+    {
+        struct cf_buf m;
+
+        cf_buf_init(&m, 1u << 20);
+        CHECK(cf_farmer_metrics(farmer, &m) == CF_OK && cf_buf_terminate(&m) == CF_OK);
+        CHECK(m.data && strstr((char *)m.data, "cfarm_farmer_blocks_won_total ") &&
+              strstr((char *)m.data, "cfarm_farmer_harvester_plots{node_id=\""));
+        cf_buf_free(&m);
+    }
 }
 
 int main(void)
