@@ -51,28 +51,28 @@ struct th {
     int sps, proofs_sent, sig_requests, connected;
 };
 
-static const char *th_pv35(uint8_t t)
+static inline const char *th_pv35(uint8_t t)
 {
     (void)t;
     return "0.0.35";
 }
-static const char *th_pv36(uint8_t t)
+static inline const char *th_pv36(uint8_t t)
 {
     (void)t;
     return "0.0.36";
 }
-static const char *th_pv37(uint8_t t)
+static inline const char *th_pv37(uint8_t t)
 {
     (void)t;
     return "0.0.37";
 }
-static const char *th_pv38(uint8_t t)
+static inline const char *th_pv38(uint8_t t)
 {
     (void)t;
     return "0.0.38";
 }
 
-static void th_frame_add(struct th *h, uint8_t type, enum cf_proto_cls c, const void *body)
+static inline void th_frame_add(struct th *h, uint8_t type, enum cf_proto_cls c, const void *body)
 {
     struct th_frame *fr = &h->frames[h->nframes++];
 
@@ -82,7 +82,7 @@ static void th_frame_add(struct th *h, uint8_t type, enum cf_proto_cls c, const 
         fprintf(stderr, "harness: cannot encode plot sync message %u\n", (unsigned)type);
 }
 
-static void th_plot_entry(struct th *h, size_t i, struct cf_plot *out, char *name, size_t nlen)
+static inline void th_plot_entry(struct th *h, size_t i, struct cf_plot *out, char *name, size_t nlen)
 {
     memset(out, 0, sizeof *out);
     if (i < h->nplots) {
@@ -111,7 +111,7 @@ static void th_plot_entry(struct th *h, size_t i, struct cf_plot *out, char *nam
     out->compression_level.present = true;
 }
 
-static void th_path_list(struct th *h, uint8_t type, uint64_t sync_id, const char *prefix,
+static inline void th_path_list(struct th *h, uint8_t type, uint64_t sync_id, const char *prefix,
                          size_t n)
 {
     struct cf_plot_sync_path_list pl = {0};
@@ -133,7 +133,7 @@ static void th_path_list(struct th *h, uint8_t type, uint64_t sync_id, const cha
 }
 
 /* Build a whole initial sync: start, loaded batches of 300, the four path lists, done. */
-static void th_build_sync(struct th *h)
+static inline void th_build_sync(struct th *h)
 {
     uint64_t sync_id = (uint64_t)time(NULL);
     size_t total = h->nplots + h->fake_plots;
@@ -170,14 +170,14 @@ static void th_build_sync(struct th *h)
     th_frame_add(h, CF_MSG_PLOT_SYNC_DONE, CF_CLS_PLOT_SYNC_DONE, &done);
 }
 
-static void th_send_next(struct th *h)
+static inline void th_send_next(struct th *h)
 {
     if (h->peer && h->next < h->nframes)
         cf_peer_send(h->peer, h->frames[h->next].type, h->frames[h->next].body.data,
                      h->frames[h->next].body.len);
 }
 
-static enum cf_err th_on_keys(struct cf_peer *p, const struct cf_peer_msg *m, void *u)
+static inline enum cf_err th_on_keys(struct cf_peer *p, const struct cf_peer_msg *m, void *u)
 {
     struct th *h = u;
     struct cf_harvester_handshake hs;
@@ -194,7 +194,7 @@ static enum cf_err th_on_keys(struct cf_peer *p, const struct cf_peer_msg *m, vo
     return CF_OK;
 }
 
-static enum cf_err th_on_sync_response(struct cf_peer *p, const struct cf_peer_msg *m, void *u)
+static inline enum cf_err th_on_sync_response(struct cf_peer *p, const struct cf_peer_msg *m, void *u)
 {
     struct th *h = u;
     struct cf_plot_sync_response r;
@@ -216,7 +216,7 @@ static enum cf_err th_on_sync_response(struct cf_peer *p, const struct cf_peer_m
     return CF_OK;
 }
 
-static void th_prove(struct th *h, const struct th_plot *tp, const uint8_t challenge_hash[32],
+static inline void th_prove(struct th *h, const struct th_plot *tp, const uint8_t challenge_hash[32],
                      const uint8_t sp_hash[32], uint8_t index, uint64_t difficulty,
                      uint64_t ssi, unsigned *found)
 {
@@ -265,7 +265,7 @@ static void th_prove(struct th *h, const struct th_plot *tp, const uint8_t chall
     }
 }
 
-static enum cf_err th_on_sp(struct cf_peer *p, const struct cf_peer_msg *m, void *u)
+static inline enum cf_err th_on_sp(struct cf_peer *p, const struct cf_peer_msg *m, void *u)
 {
     struct th *h = u;
     struct cf_new_signage_point_harvester l1;
@@ -315,7 +315,7 @@ static enum cf_err th_on_sp(struct cf_peer *p, const struct cf_peer_msg *m, void
     return CF_OK;
 }
 
-static enum cf_err th_on_sign(struct cf_peer *p, const struct cf_peer_msg *m, void *u)
+static inline enum cf_err th_on_sign(struct cf_peer *p, const struct cf_peer_msg *m, void *u)
 {
     struct th *h = u;
     struct cf_request_signatures r;
@@ -358,7 +358,7 @@ out:
     return CF_OK;
 }
 
-static void th_on_connect(struct cf_peer *p, void *u)
+static inline void th_on_connect(struct cf_peer *p, void *u)
 {
     struct th *h = u;
 
@@ -366,7 +366,7 @@ static void th_on_connect(struct cf_peer *p, void *u)
     h->connected++;
 }
 
-static void th_on_disconnect(struct cf_peer *p, enum cf_err why, const char *d, void *u)
+static inline void th_on_disconnect(struct cf_peer *p, enum cf_err why, const char *d, void *u)
 {
     struct th *h = u;
 
@@ -377,7 +377,7 @@ static void th_on_disconnect(struct cf_peer *p, enum cf_err why, const char *d, 
 }
 
 /* Open a plot and derive its keys from the memo. */
-static bool th_add_plot(struct th *h, const char *path)
+static inline bool th_add_plot(struct th *h, const char *path)
 {
     struct th_plot *tp = &h->plots[h->nplots];
     struct cf_plot_memo pm;
@@ -401,7 +401,7 @@ static bool th_add_plot(struct th *h, const char *path)
 }
 
 /* Start: certificates crt/key under the CA ca, dial 127.0.0.1:port. */
-static bool th_start(struct th *h, struct cf_loop *loop, const char *ca, const char *crt,
+static inline bool th_start(struct th *h, struct cf_loop *loop, const char *ca, const char *crt,
                      const char *key, uint16_t port)
 {
     struct cf_peer_config pc = {0};
@@ -435,7 +435,7 @@ static bool th_start(struct th *h, struct cf_loop *loop, const char *ca, const c
 }
 
 /* Kill: close everything at once, as a process that dies. Plots stay open for a restart. */
-static void th_stop(struct th *h)
+static inline void th_stop(struct th *h)
 {
     cf_peer_dialer_free(h->dialer);
     cf_peer_service_free(h->svc);
@@ -444,7 +444,7 @@ static void th_stop(struct th *h)
     h->peer = NULL;
 }
 
-static void th_free(struct th *h)
+static inline void th_free(struct th *h)
 {
     th_stop(h);
     for (size_t i = 0; i < h->nframes; i++)
