@@ -7,7 +7,8 @@
  *     aggregated and checked, blocks won, foliage signed;
  *  2. a harvester forging proofs is caught and never asked to sign;
  *  3. a harvester signing with a wrong key is caught and nothing of it is declared;
- *  4. plot sync of 3,000 plots with failed, no-key and duplicate files;
+ *  4. plot sync of 3,000 plots with failed, no-key and duplicate files, and a harvester that dies
+ *     in the middle of such a sync;
  *  5. a harvester killed and restarted: the farmer drops it, takes it back, resyncs;
  *  6. the status file and the metrics text.
  */
@@ -97,8 +98,8 @@ static bool harvester_cert(int n, char crt[256], char key[256])
     return cf_cert_make_node(root.paths.ca_crt, root.paths.ca_key, crt, key) == CF_OK;
 }
 
-static struct th h1, h2, h3, h4, h5;
-static char crt[6][256], key[6][256];
+static struct th h1, h2, h3, h4, h5, h6;
+static char crt[7][256], key[7][256];
 
 static bool p_connected_two(void)
 {
@@ -121,6 +122,14 @@ static bool p_badsig(void)
 static bool p_many(void)
 {
     return h5.sync_done >= 1;
+}
+static bool p_h6_midway(void)
+{
+    return h6.next >= 3;
+}
+static bool p_h6_gone(void)
+{
+    return st().harvesters == 2;
 }
 static bool p_h2_gone(void)
 {
@@ -216,6 +225,24 @@ static void test_many_plots(void)
     th_stop(&h5);
 }
 
+/* A harvester that dies in the middle of its plot sync: the farmer drops it and goes on. */
+static void test_disconnect_mid_sync(void)
+{
+    int sps;
+
+    h6.fake_plots = 3000;
+    CHECK(th_start(&h6, loop, root.paths.ca_crt, crt[6], key[6], cf_farmer_port(farmer)));
+    CHECK(wait_for(p_h6_midway, 60000));
+    CHECK(h6.sync_done == 0);
+    th_stop(&h6);
+    CHECK(wait_for(p_h6_gone, HARNESS_WAIT_MS));
+    CHECK_EQ_U64(st().plots, 3);
+    sps = h1.sps;
+    CHECK(wait_for(p_blocks, 1000)); /* still true */
+    harness_run_for(loop, 300);
+    CHECK(h1.sps > sps); /* signage points still flow */
+}
+
 static void test_kill_restart(void)
 {
     uint64_t won;
@@ -266,7 +293,7 @@ int main(void)
     }
     CHECK(make_keys(&keys, &fpk, &ppk));
     CHECK(make_plots(&fpk, &ppk));
-    for (int i = 1; i <= 5; i++)
+    for (int i = 1; i <= 6; i++)
         CHECK(harvester_cert(i, crt[i], key[i]));
     snprintf(status, sizeof status, "%s/farmer-status.json", root.dir);
     opt.ca_crt = root.paths.ca_crt;
@@ -286,6 +313,7 @@ int main(void)
     test_forged_proof();
     test_wrong_signature();
     test_many_plots();
+    test_disconnect_mid_sync();
     test_kill_restart();
     test_status_file(status);
 
@@ -295,6 +323,7 @@ int main(void)
     th_free(&h3);
     th_free(&h4);
     th_free(&h5);
+    th_free(&h6);
     cf_loop_free(loop);
     harness_root_remove(&root);
     return test_report("test_farmer");
