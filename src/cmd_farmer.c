@@ -5,6 +5,8 @@
  * Runs the farmer in the foreground: harvesters connect on farmer.port (8447) with the root's
  * private CA; signage points come from the full node in farmer.full_node_peers (over Chia's public
  * CA, with config/ssl/farmer/public_farmer.crt), or with --simulate from a simulated chain.
+ * Logs go to stderr and the config's log file (<root>/log/debug.log) at the config's log_level
+ * (Chia's WARNING by default; --log-level overrides it), as the harvester's do.
  * SIGINT/SIGTERM stop it cleanly (a summary line is logged); SIGHUP reloads the keys and hands them
  * to every harvester again. The status `cfarm farm summary` prints is written to
  * <root>/run/farmer.json after every signage point. With farmer.cfarm.metrics_port set, a
@@ -131,6 +133,28 @@ struct args {
     const char *root, *sp_seconds, *min_k, *seed, *duration, *port, *log_level;
     bool simulate;
 };
+
+/* As the harvester: the level and file of the config's logging section (Chia's); --log-level
+ * wins over the level. */
+static void setup_logging(const char *root, const struct cf_farmer_config *fc, bool level_given)
+{
+    enum cf_log_level level;
+    char *dir;
+
+    if (!level_given && cf_log_parse_level(fc->c.logging.log_level, &level) == CF_OK)
+        cf_log_set_level(level);
+    if (fc->c.logging.log_filename == NULL)
+        return;
+    dir = strdup(fc->c.logging.log_filename);
+    if (dir && strrchr(dir, '/')) {
+        *strrchr(dir, '/') = 0;
+        mkdir(dir, 0755);
+    }
+    free(dir);
+    if (cf_log_open_file(fc->c.logging.log_filename) != CF_OK)
+        cf_log(CF_LOG_WARNING, MOD, "cannot write the log file %s (root %s)",
+               fc->c.logging.log_filename, root);
+}
 
 static int parse_args(int argc, char **argv, struct args *a)
 {
@@ -265,6 +289,7 @@ static int serve(struct run *r, const struct args *a)
 
     if ((err = cf_farmer_config_read(r->doc, r->root, &fc)) != CF_OK)
         return cli_fail_err("farmer: config", err);
+    setup_logging(r->root, &fc, a->log_level != NULL);
     if ((err = cf_cert_paths_load(&paths, r->root)) != CF_OK) {
         cf_farmer_config_free(&fc);
         return cli_fail_err("farmer: certificates", err);

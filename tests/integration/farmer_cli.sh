@@ -30,7 +30,8 @@ grep -q "public farmer certificate" "$tmp/err" || bad "full node message: $(cat 
 # A running farmer: farm summary (human and --json) sees it, SIGHUP reloads the keys, SIGTERM
 # stops it with exit status 0 and removes the status file.
 port=$((30000 + $$ % 20000))
-sed -i "s/port: 8447/port: $port/" "$tmp/r/config/config.yaml"
+sed -i "s/port: 8447/port: $port/; s/log_level: \"WARNING\"/log_level: \"INFO\"/" \
+    "$tmp/r/config/config.yaml"
 "$cfarm" farmer --root "$tmp/r" --simulate --sp-seconds 0.1 --min-k 18 >"$tmp/f.log" 2>&1 &
 fpid=$!
 i=0
@@ -50,6 +51,8 @@ wait $fpid
 [ $? = 0 ] || bad "farmer exit status after SIGTERM"
 grep -q "summary: [0-9]* signage points" "$tmp/f.log" || bad "no final summary line"
 [ -e "$tmp/r/run/farmer.json" ] && bad "status file left behind"
+grep -q "farmer cfarm.farmer: INFO .*new signage point" "$tmp/r/log/debug.log" ||
+    bad "nothing in the log file"
 
 # A farmer with public keys only (config farmer.farmer_public_keys, no key file) runs, and says
 # it cannot sign.
