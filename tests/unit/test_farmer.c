@@ -2,9 +2,10 @@
  * test_farmer.c: the farmer end to end on the simulated chain, with harvesters over TLS on
  * loopback (tests/unit/farmer_harness.h, built on lib/net + lib/proto + lib/pos).
  *
- *  1. two harvesters (protocol 0.0.38 and the legacy 0.0.36 layout), three k=18 plots (one paying
- *     to a pool contract, so the taproot share is exercised): proofs verified, signatures
- *     aggregated and checked, blocks won, foliage signed;
+ *  1. two harvesters (protocol 0.0.38, and 0.0.35 with the legacy signage point and the short
+ *     proof and signature layouts), three k=18 plots (one paying to a pool contract, so the
+ *     taproot share is exercised): proofs verified and signed through both harvesters,
+ *     signatures aggregated and checked, blocks won, foliage signed;
  *  2. a harvester forging proofs is caught and never asked to sign;
  *  3. a harvester signing with a wrong key is caught and nothing of it is declared;
  *  4. plot sync of 3,000 plots with failed, no-key and duplicate files, and a harvester that dies
@@ -109,7 +110,8 @@ static bool p_blocks(void)
 {
     struct cf_farmer_stats s = st();
 
-    return s.blocks_won >= 3 && s.signed_values >= 1;
+    return s.blocks_won >= 3 && s.signed_values >= 1 && h1.sig_requests >= 1 &&
+           h2.sig_requests >= 1;
 }
 static bool p_forged(void)
 {
@@ -148,7 +150,7 @@ static void test_two_harvesters(void)
     h1.version = "0.0.38";
     CHECK(th_add_plot(&h1, plot_path[0]));
     CHECK(th_add_plot(&h1, plot_path[1]));
-    h2.version = "0.0.36";
+    h2.version = "0.0.35"; /* Chia 2.0: the short proof and signature layouts */
     CHECK(th_add_plot(&h2, plot_path[2]));
     CHECK(th_start(&h1, loop, root.paths.ca_crt, crt[1], key[1], cf_farmer_port(farmer)));
     CHECK(th_start(&h2, loop, root.paths.ca_crt, crt[2], key[2], cf_farmer_port(farmer)));
