@@ -171,10 +171,12 @@ int main(int argc, char **argv)
     }
     if (json)
         printf("{\"judge_per_s\": %.0f, \"plotsync_plots_per_s\": %.0f, "
-               "\"sign_aggregate_verify_per_s\": %.1f}\n", judge, sync, share);
+               "\"sign_aggregate_verify_per_s\": %.1f}\n",
+               judge, sync, share);
     else
         printf("judge (k=18 proofs):        %10.0f /s\nplot sync (100k plots):     %10.0f plots/s\n"
-               "sign + aggregate + verify:  %10.1f /s\n", judge, sync, share);
+               "sign + aggregate + verify:  %10.1f /s\n",
+               judge, sync, share);
     free(sps);
     free(pos);
     return 0;

@@ -93,12 +93,13 @@ static void print_human(const struct cf_json *o, bool running)
                "duplicates: %llu%s\n",
                str_of(h, "name"), (unsigned long long)u64_of(h, "plots"), size,
                (unsigned long long)u64_of(h, "failed_to_open"),
-               (unsigned long long)u64_of(h, "no_key"),
-               (unsigned long long)u64_of(h, "duplicates"),
+               (unsigned long long)u64_of(h, "no_key"), (unsigned long long)u64_of(h, "duplicates"),
                cf_json_get(h, "syncing") && cf_json_get(h, "syncing")->type == CF_JSON_OBJECT
-                   ? " (plot sync under way)" : "");
+                   ? " (plot sync under way)"
+                   : "");
         printf("      proofs: %llu, invalid proofs: %llu, signatures verified: %llu, bad: %llu\n",
-               (unsigned long long)u64_of(h, "proofs"), (unsigned long long)u64_of(h, "invalid_proofs"),
+               (unsigned long long)u64_of(h, "proofs"),
+               (unsigned long long)u64_of(h, "invalid_proofs"),
                (unsigned long long)u64_of(h, "signatures_ok"),
                (unsigned long long)u64_of(h, "signatures_bad"));
     }

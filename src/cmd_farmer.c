@@ -86,8 +86,9 @@ static void on_metrics(struct cf_loop_io *io, int fd, unsigned events, void *arg
     cf_buf_init(&body, 16u << 20);
     cf_buf_init(&head, 4096);
     if (recv(c, req, sizeof req, 0) >= 0 && cf_farmer_metrics(r->farmer, &body) == CF_OK &&
-        cf_buf_printf(&head, "HTTP/1.0 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\n"
-                             "Content-Length: %zu\r\nConnection: close\r\n\r\n",
+        cf_buf_printf(&head,
+                      "HTTP/1.0 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\n"
+                      "Content-Length: %zu\r\nConnection: close\r\n\r\n",
                       body.len) == CF_OK &&
         write(c, head.data, head.len) == (ssize_t)head.len && body.len)
         (void)!write(c, body.data, body.len);
@@ -98,7 +99,8 @@ static void on_metrics(struct cf_loop_io *io, int fd, unsigned events, void *arg
 
 static int metrics_listen(struct run *r, const char *addr, uint16_t port)
 {
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+    struct addrinfo hints = {.ai_family = AF_UNSPEC,
+                             .ai_socktype = SOCK_STREAM,
                              .ai_flags = AI_NUMERICSERV | AI_PASSIVE};
     struct addrinfo *ai = NULL;
     char ps[8];
@@ -216,16 +218,19 @@ static void targets(struct cf_config *doc, const struct cf_farmer_config *fc,
 
     if (fc->xch_target_address == NULL ||
         cf_farmer_decode_address(fc->xch_target_address, o->farmer_puzzle_hash) != CF_OK)
-        cf_log(CF_LOG_WARNING, MOD, "farmer.xch_target_address is %s: rewards would go to an "
-               "all-zero puzzle hash", fc->xch_target_address ? "not an address" : "not set");
+        cf_log(CF_LOG_WARNING, MOD,
+               "farmer.xch_target_address is %s: rewards would go to an "
+               "all-zero puzzle hash",
+               fc->xch_target_address ? "not an address" : "not set");
     memcpy(o->pool_puzzle_hash, o->farmer_puzzle_hash, 32);
     if (cf_config_get_str(doc, "pool.xch_target_address", &pool) == CF_OK && pool &&
         cf_farmer_decode_address(pool, o->pool_puzzle_hash) != CF_OK)
         cf_log(CF_LOG_WARNING, MOD, "pool.xch_target_address is not an address");
 }
 
-static enum cf_err make_source(struct run *r, const struct args *a, const struct cf_farmer_config *fc,
-                               const struct cf_cert_paths *paths, struct cf_sp_source **src)
+static enum cf_err make_source(struct run *r, const struct args *a,
+                               const struct cf_farmer_config *fc, const struct cf_cert_paths *paths,
+                               struct cf_sp_source **src)
 {
     if (a->simulate) {
         struct cf_simchain_params p = {.sign_foliage = true};
@@ -238,21 +243,27 @@ static enum cf_err make_source(struct run *r, const struct args *a, const struct
         p.sp_ms = (uint64_t)(sps * 1000);
         p.min_k = (unsigned)k;
         p.seed = (uint64_t)seed;
-        cf_log(CF_LOG_INFO, MOD, "simulated chain: a signage point every %.2f s, plots from k=%u, "
-               "seed %llu", sps, p.min_k, (unsigned long long)p.seed);
+        cf_log(CF_LOG_INFO, MOD,
+               "simulated chain: a signage point every %.2f s, plots from k=%u, "
+               "seed %llu",
+               sps, p.min_k, (unsigned long long)p.seed);
         return cf_simchain_new(r->loop, &p, src);
     }
     if (fc->n_full_node_peers == 0)
         return cf_err_set(CF_ERR_CONFIG, "farmer.full_node_peers is empty (or use --simulate)");
     if (paths->chia_ca_crt == NULL || paths->public_farmer_crt == NULL ||
         access(paths->public_farmer_crt, R_OK) != 0)
-        return cf_err_set(CF_ERR_CONFIG, "no public farmer certificate (%s): put Chia's public "
+        return cf_err_set(CF_ERR_CONFIG,
+                          "no public farmer certificate (%s): put Chia's public "
                           "CA in config/ssl/ca and run 'cfarm init', or use --simulate",
                           paths->public_farmer_crt ? paths->public_farmer_crt : "?");
     {
-        struct cf_fullnode_options o = {fc->c.selected_network, paths->chia_ca_crt,
-                                        paths->public_farmer_crt, paths->public_farmer_key,
-                                        fc->full_node_peers[0].host, fc->full_node_peers[0].port,
+        struct cf_fullnode_options o = {fc->c.selected_network,
+                                        paths->chia_ca_crt,
+                                        paths->public_farmer_crt,
+                                        paths->public_farmer_key,
+                                        fc->full_node_peers[0].host,
+                                        fc->full_node_peers[0].port,
                                         false};
 
         cf_log(CF_LOG_INFO, MOD, "full node %s:%u", o.host, (unsigned)o.port);
@@ -265,7 +276,8 @@ static void final_summary(struct cf_farmer *f)
     struct cf_farmer_stats s;
 
     cf_farmer_stats(f, &s);
-    cf_log(CF_LOG_INFO, MOD, "summary: %llu signage points, %llu plots, %llu proofs received "
+    cf_log(CF_LOG_INFO, MOD,
+           "summary: %llu signage points, %llu plots, %llu proofs received "
            "(%llu valid, %llu invalid), %llu proofs found, %llu signatures verified (%llu bad), "
            "%llu block signatures, %llu blocks won",
            (unsigned long long)s.signage_points, (unsigned long long)s.plots,

@@ -27,7 +27,7 @@
 
 /* Chia keeps its per-signage-point caches for 3 sub-slots of 600 s. */
 #define CF_FARMER_SP_KEEP_MS (1800u * 1000u)
-#define CF_FARMER_NUM_SPS 64
+#define CF_FARMER_NUM_SPS    64
 
 /* ---- signage points ---- */
 
@@ -201,14 +201,14 @@ struct cf_sp_source {
 };
 
 struct cf_farmer_options {
-    const char *network_id;            /* "mainnet" */
-    const char *ca_crt, *crt, *key;    /* private CA, private farmer certificate */
-    const char *listen_host;           /* NULL: every address */
-    uint16_t port;                     /* 0: any (see cf_farmer_port) */
-    uint8_t farmer_puzzle_hash[32];    /* where farming rewards go */
-    uint8_t pool_puzzle_hash[32];      /* pool target for plots with a pool public key */
-    const char *status_path;           /* JSON status file for `cfarm farm summary`; NULL: none */
-    bool limit_local;                  /* rate limits on loopback too (tests) */
+    const char *network_id;         /* "mainnet" */
+    const char *ca_crt, *crt, *key; /* private CA, private farmer certificate */
+    const char *listen_host;        /* NULL: every address */
+    uint16_t port;                  /* 0: any (see cf_farmer_port) */
+    uint8_t farmer_puzzle_hash[32]; /* where farming rewards go */
+    uint8_t pool_puzzle_hash[32];   /* pool target for plots with a pool public key */
+    const char *status_path;        /* JSON status file for `cfarm farm summary`; NULL: none */
+    bool limit_local;               /* rate limits on loopback too (tests) */
 };
 
 /* Create the farmer on loop with keys (the farmer takes them over and wipes them). Listens. */
@@ -235,18 +235,18 @@ enum cf_err cf_farmer_sign_values(struct cf_farmer *f, const struct cf_request_s
 /* Counters for tests and the summary. */
 struct cf_farmer_stats {
     uint64_t signage_points;
-    uint64_t proofs;          /* NewProofOfSpace received */
+    uint64_t proofs; /* NewProofOfSpace received */
     uint64_t proofs_valid;
     uint64_t proofs_invalid;
-    uint64_t proofs_winning;  /* valid and under the signage point interval */
-    uint64_t signatures_ok;   /* aggregates verified */
+    uint64_t proofs_winning; /* valid and under the signage point interval */
+    uint64_t signatures_ok;  /* aggregates verified */
     uint64_t signatures_bad;
     uint64_t declared;
-    uint64_t signed_values;   /* foliage signatures verified */
+    uint64_t signed_values; /* foliage signatures verified */
     uint64_t blocks_won;
-    uint64_t harvesters;      /* connected now */
-    uint64_t plots;           /* in every harvester's last completed sync */
-    uint64_t plots_passed;    /* FarmingInfo "passed" summed */
+    uint64_t harvesters;   /* connected now */
+    uint64_t plots;        /* in every harvester's last completed sync */
+    uint64_t plots_passed; /* FarmingInfo "passed" summed */
 };
 void cf_farmer_stats(const struct cf_farmer *f, struct cf_farmer_stats *out);
 /* Append Prometheus text-format metrics (the counters above, per-harvester plots) to out. */
@@ -278,10 +278,10 @@ void cf_simchain_sp(const struct cf_simchain_params *p, uint64_t n, struct cf_fa
 
 struct cf_fullnode_options {
     const char *network_id;
-    const char *ca_crt;         /* Chia's public CA (chia_ca.crt) */
-    const char *crt, *key;      /* public_farmer.{crt,key}, signed by it */
+    const char *ca_crt;    /* Chia's public CA (chia_ca.crt) */
+    const char *crt, *key; /* public_farmer.{crt,key}, signed by it */
     const char *host;
-    uint16_t port;              /* 8444 */
+    uint16_t port; /* 8444 */
     bool limit_local;
 };
 

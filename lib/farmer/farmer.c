@@ -25,7 +25,7 @@
 #include "cfarm/log.h"
 #include "cfarm/peer.h"
 
-#define MOD "cfarm.farmer"
+#define MOD             "cfarm.farmer"
 #define SIGN_TIMEOUT_MS 30000u
 
 struct harv {
@@ -199,8 +199,10 @@ static void on_connect(struct cf_peer *p, void *user)
     int ver;
 
     if (cf_proto_version_parse(hs->protocol_version, &ver) != CF_OK) {
-        cf_log(CF_LOG_WARNING, MOD, "harvester %s announced protocol %s: not supported "
-               "(Chia 2.0 or newer needed)", cf_peer_addr(p), hs->protocol_version);
+        cf_log(CF_LOG_WARNING, MOD,
+               "harvester %s announced protocol %s: not supported "
+               "(Chia 2.0 or newer needed)",
+               cf_peer_addr(p), hs->protocol_version);
         cf_peer_close(p, CF_ERR_UNSUPPORTED);
         return;
     }
@@ -241,9 +243,8 @@ static void on_disconnect(struct cf_peer *p, enum cf_err why, const char *detail
 
     if (h == NULL)
         return;
-    cf_log(CF_LOG_INFO, MOD, "harvester disconnected: %s%s%s", h->name,
-           why == CF_OK ? "" : ": ", why == CF_OK ? "" : (detail && *detail ? detail
-                                                                         : cf_strerror(why)));
+    cf_log(CF_LOG_INFO, MOD, "harvester disconnected: %s%s%s", h->name, why == CF_OK ? "" : ": ",
+           why == CF_OK ? "" : (detail && *detail ? detail : cf_strerror(why)));
     for (size_t i = 0; i < f->nh; i++)
         if (f->h[i] == h) {
             f->h[i] = f->h[--f->nh];
@@ -287,8 +288,7 @@ static void send_sp(struct harv *h, const struct cf_farmer_sp *sp)
     if (err == CF_OK)
         h->sps++;
     else
-        cf_log(CF_LOG_WARNING, MOD, "signage point not sent to %s: %s", h->name,
-               cf_strerror(err));
+        cf_log(CF_LOG_WARNING, MOD, "signage point not sent to %s: %s", h->name, cf_strerror(err));
 }
 
 void cf_farmer_signage_point(struct cf_farmer *f, const struct cf_farmer_sp *sp)
@@ -307,9 +307,11 @@ void cf_farmer_signage_point(struct cf_farmer *f, const struct cf_farmer_sp *sp)
     f->sps[f->nsps++].t_ms = cf_loop_now_ms(f->loop);
     f->st.signage_points++;
     short_hex(cc, sp->cc_sp);
-    cf_log(CF_LOG_INFO, MOD, "new signage point %u/64 %s... height %u difficulty %llu: sent to "
-           "%zu harvester%s", (unsigned)sp->index, cc, (unsigned)sp->peak_height,
-           (unsigned long long)sp->difficulty, f->nh, f->nh == 1 ? "" : "s");
+    cf_log(CF_LOG_INFO, MOD,
+           "new signage point %u/64 %s... height %u difficulty %llu: sent to "
+           "%zu harvester%s",
+           (unsigned)sp->index, cc, (unsigned)sp->peak_height, (unsigned long long)sp->difficulty,
+           f->nh, f->nh == 1 ? "" : "s");
     for (size_t i = 0; i < f->nh; i++)
         send_sp(f->h[i], sp);
     cf_farmer_write_status(f);
@@ -387,8 +389,8 @@ static enum cf_err on_proof(struct cf_peer *p, const struct cf_peer_msg *msg, vo
     h->proofs++;
     e = sp_find(f, m.sp_hash);
     if (e == NULL || memcmp(e->sp.challenge_hash, m.challenge_hash, 32) != 0) {
-        cf_log(CF_LOG_WARNING, MOD, "proof from %s for an unknown signage point (plot %s)",
-               h->name, plot_path(m.plot_identifier.s));
+        cf_log(CF_LOG_WARNING, MOD, "proof from %s for an unknown signage point (plot %s)", h->name,
+               plot_path(m.plot_identifier.s));
         goto out;
     }
     if (f->src == NULL || cf_farmer_judge(&e->sp, &m.proof, &f->src->rules, &v) != CF_OK) {
@@ -401,9 +403,11 @@ static enum cf_err on_proof(struct cf_peer *p, const struct cf_peer_msg *msg, vo
     f->st.proofs_valid++;
     short_hex(q, v.quality);
     if (!v.wins) {
-        cf_log(CF_LOG_INFO, MOD, "proof verified from %s (k=%u, plot %s): required iterations "
-               "%llu, not under %llu", h->name, v.k, plot_path(m.plot_identifier.s),
-               (unsigned long long)v.required_iters, (unsigned long long)v.sp_interval_iters);
+        cf_log(CF_LOG_INFO, MOD,
+               "proof verified from %s (k=%u, plot %s): required iterations "
+               "%llu, not under %llu",
+               h->name, v.k, plot_path(m.plot_identifier.s), (unsigned long long)v.required_iters,
+               (unsigned long long)v.sp_interval_iters);
         goto out;
     }
     for (size_t i = 0; i < f->nwins; i++)
@@ -412,9 +416,11 @@ static enum cf_err on_proof(struct cf_peer *p, const struct cf_peer_msg *msg, vo
             memcmp(f->wins[i].node_id, h->node_id, 32) == 0)
             goto out; /* the same proof again */
     f->st.proofs_winning++;
-    cf_log(CF_LOG_INFO, MOD, "PROOF FOUND by %s: k=%u plot %s quality %s... required iterations "
-           "%llu < %llu: asking for signatures", h->name, v.k, plot_path(m.plot_identifier.s), q,
-           (unsigned long long)v.required_iters, (unsigned long long)v.sp_interval_iters);
+    cf_log(CF_LOG_INFO, MOD,
+           "PROOF FOUND by %s: k=%u plot %s quality %s... required iterations "
+           "%llu < %llu: asking for signatures",
+           h->name, v.k, plot_path(m.plot_identifier.s), q, (unsigned long long)v.required_iters,
+           (unsigned long long)v.sp_interval_iters);
     if (remember_win(f, h, &m, &e->sp, &v, &w) == CF_OK)
         request_sp_signatures(h, w);
 out:
@@ -444,8 +450,10 @@ static enum cf_err aggregate(struct cf_farmer *f, const struct win *w,
     if (fk == NULL)
         return cf_err_set(CF_ERR_BAD_KEY, "the harvester's farmer key is not one of ours");
     if (!fk->has_sk)
-        return cf_err_set(CF_ERR_BAD_KEY, "no secret key for farmer key %08x: this farmer "
-                          "cannot sign", (unsigned)cf_bls_pk_fingerprint(farmer_pk));
+        return cf_err_set(CF_ERR_BAD_KEY,
+                          "no secret key for farmer key %08x: this farmer "
+                          "cannot sign",
+                          (unsigned)cf_bls_pk_fingerprint(farmer_pk));
     if (cf_keys_plot_pk(&agg_pk, local_pk, farmer_pk, contract) != CF_OK ||
         memcmp(agg_pk.bytes, w->pos.plot_public_key.bytes, 48) != 0)
         return cf_err_set(CF_ERR_BAD_KEY, "local key + farmer key is not the plot public key");
@@ -463,7 +471,7 @@ static enum cf_err aggregate(struct cf_farmer *f, const struct win *w,
             err = cf_err_set(CF_ERR_BAD_SIGNATURE, "the harvester's signature is not a G2 point");
         else if (!cf_bls_aug_verify(&agg_pk, ms[i].message, 32, &out[i]))
             err = cf_err_set(CF_ERR_BAD_SIGNATURE, "aggregate signature does not verify under "
-                             "the plot public key");
+                                                   "the plot public key");
     }
     cf_ct_wipe(&tsk, sizeof tsk);
     return err;
@@ -490,15 +498,19 @@ static void declare(struct cf_farmer *f, struct win *w, const struct cf_respond_
     d.proof_of_space = w->pos;
     d.challenge_chain_sp_signature = sigs[0];
     d.reward_chain_sp_signature = sigs[1];
-    memcpy(d.farmer_puzzle_hash, r->farmer_reward_address_override.present
-                                     ? r->farmer_reward_address_override.v : f->farmer_ph, 32);
+    memcpy(d.farmer_puzzle_hash,
+           r->farmer_reward_address_override.present ? r->farmer_reward_address_override.v
+                                                     : f->farmer_ph,
+           32);
     d.include_signature_source_data = r->include_source_signature_data;
     if (w->pos.pool_public_key.present) {
         const struct cf_farmer_key *pk = pool_key(f, &w->pos.pool_public_key.v);
 
         if (pk == NULL) {
-            cf_log(CF_LOG_ERROR, MOD, "no secret key for the pool key %08x of plot %s: cannot "
-                   "declare", (unsigned)cf_bls_pk_fingerprint(&w->pos.pool_public_key.v),
+            cf_log(CF_LOG_ERROR, MOD,
+                   "no secret key for the pool key %08x of plot %s: cannot "
+                   "declare",
+                   (unsigned)cf_bls_pk_fingerprint(&w->pos.pool_public_key.v),
                    plot_path(w->plot_identifier));
             return;
         }
@@ -560,8 +572,10 @@ static enum cf_err on_signatures(struct cf_peer *p, const struct cf_peer_msg *ms
     w->signed_sp = true;
     f->st.signatures_ok++;
     h->sig_ok++;
-    cf_log(CF_LOG_INFO, MOD, "signatures aggregated and verified for plot %s (harvester share + "
-           "farmer share%s)", plot_path(w->plot_identifier),
+    cf_log(CF_LOG_INFO, MOD,
+           "signatures aggregated and verified for plot %s (harvester share + "
+           "farmer share%s)",
+           plot_path(w->plot_identifier),
            w->pos.pool_contract_puzzle_hash.present ? " + taproot share" : "");
     declare(f, w, &r, sigs);
     cf_farmer_write_status(f);
@@ -612,10 +626,11 @@ static enum cf_err on_plot_sync(struct cf_peer *p, const struct cf_peer_msg *msg
         cf_log(CF_LOG_WARNING, MOD, "plot sync from %s: error %d: %s", h->name,
                (int)resp.error.v.code, resp.error.v.message.s);
     if (cf_plotsync_completed(h->rx) != before) {
-        cf_log(CF_LOG_INFO, MOD, "plot sync done for %s: %zu plots, %zu failed, %zu no key, "
-               "%zu duplicates", h->name, cf_plotsync_plot_count(h->rx),
-               cf_plotsync_invalid_count(h->rx), cf_plotsync_keys_missing_count(h->rx),
-               cf_plotsync_duplicates_count(h->rx));
+        cf_log(CF_LOG_INFO, MOD,
+               "plot sync done for %s: %zu plots, %zu failed, %zu no key, "
+               "%zu duplicates",
+               h->name, cf_plotsync_plot_count(h->rx), cf_plotsync_invalid_count(h->rx),
+               cf_plotsync_keys_missing_count(h->rx), cf_plotsync_duplicates_count(h->rx));
         cf_farmer_write_status(f);
     }
     return send_body(p, CF_MSG_PLOT_SYNC_RESPONSE, CF_CLS_PLOT_SYNC_RESPONSE, h->ver, &resp);
@@ -630,8 +645,7 @@ static enum cf_err on_other(struct cf_peer *p, const struct cf_peer_msg *msg, vo
         struct cf_error_msg e;
 
         if (h && cf_proto_decode(CF_CLS_ERROR, h->ver, msg->data, msg->len, &e) == CF_OK) {
-            cf_log(CF_LOG_WARNING, MOD, "error %d from %s: %s", (int)e.code, h->name,
-                   e.message.s);
+            cf_log(CF_LOG_WARNING, MOD, "error %d from %s: %s", (int)e.code, h->name, e.message.s);
             cf_proto_free(CF_CLS_ERROR, &e);
         }
         return CF_OK;
@@ -735,8 +749,8 @@ enum cf_err cf_farmer_sign_values(struct cf_farmer *f, const struct cf_request_s
     cf_buf_init(&b, 1u << 20);
     err = cf_proto_encode(CF_CLS_REQUEST_SIGNATURES, h->ver, &rq, &b);
     if (err == CF_OK)
-        err = cf_peer_request(h->peer, CF_MSG_REQUEST_SIGNATURES, b.data, b.len,
-                              SIGN_TIMEOUT_MS, on_sv_response, r);
+        err = cf_peer_request(h->peer, CF_MSG_REQUEST_SIGNATURES, b.data, b.len, SIGN_TIMEOUT_MS,
+                              on_sv_response, r);
     cf_buf_free(&b);
     if (err != CF_OK) {
         free(r);
@@ -750,9 +764,9 @@ enum cf_err cf_farmer_sign_values(struct cf_farmer *f, const struct cf_request_s
 /* ---- life cycle ---- */
 
 static const uint8_t sync_types[] = {
-    CF_MSG_PLOT_SYNC_START,         CF_MSG_PLOT_SYNC_LOADED,     CF_MSG_PLOT_SYNC_LOADED2,
-    CF_MSG_PLOT_SYNC_REMOVED,       CF_MSG_PLOT_SYNC_INVALID,    CF_MSG_PLOT_SYNC_KEYS_MISSING,
-    CF_MSG_PLOT_SYNC_DUPLICATES,    CF_MSG_PLOT_SYNC_DONE,
+    CF_MSG_PLOT_SYNC_START,      CF_MSG_PLOT_SYNC_LOADED,  CF_MSG_PLOT_SYNC_LOADED2,
+    CF_MSG_PLOT_SYNC_REMOVED,    CF_MSG_PLOT_SYNC_INVALID, CF_MSG_PLOT_SYNC_KEYS_MISSING,
+    CF_MSG_PLOT_SYNC_DUPLICATES, CF_MSG_PLOT_SYNC_DONE,
 };
 
 static enum cf_err register_handlers(struct cf_farmer *f)

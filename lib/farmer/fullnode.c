@@ -129,8 +129,8 @@ static void on_signed(void *arg, enum cf_err err, const struct cf_signed_values 
 {
     struct sv_wait *w = arg;
     struct node *n = node_of(w->fn, w->peer);
-    struct cf_peer_msg req = {.type = CF_MSG_REQUEST_SIGNED_VALUES, .has_id = w->has_id,
-                              .id = w->id};
+    struct cf_peer_msg req = {
+        .type = CF_MSG_REQUEST_SIGNED_VALUES, .has_id = w->has_id, .id = w->id};
     struct cf_buf b;
 
     if (err == CF_OK && n != NULL) {

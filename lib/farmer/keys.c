@@ -61,8 +61,8 @@ static enum cf_err config_pks(const struct cf_config *doc, const char *path,
     if (node == NULL || (kind != CF_CONFIG_SEQ && kind != CF_CONFIG_MAP))
         return CF_OK;
     for (size_t i = 0; i < n && err == CF_OK; i++) {
-        const struct cf_config_node *it = kind == CF_CONFIG_SEQ ? cf_config_node_item(node, i)
-                                                                : cf_config_node_key(node, i);
+        const struct cf_config_node *it =
+            kind == CF_CONFIG_SEQ ? cf_config_node_item(node, i) : cf_config_node_key(node, i);
         const char *hex = cf_config_node_text(it, NULL);
         struct cf_bls_pk pk;
 
@@ -101,8 +101,8 @@ enum cf_err cf_farmer_keys_load(const char *root, const struct cf_config *doc,
     }
     cf_keystore_free(ks);
     if (err == CF_OK && out->n_farmer == 0)
-        err = config_pks(doc, "farmer.farmer_public_keys", &out->farmer, &out->n_farmer, NULL,
-                         NULL);
+        err =
+            config_pks(doc, "farmer.farmer_public_keys", &out->farmer, &out->n_farmer, NULL, NULL);
     if (err == CF_OK)
         err = config_pks(doc, "farmer.pool_public_keys", NULL, NULL, &out->announce_pool,
                          &out->n_announce_pool);

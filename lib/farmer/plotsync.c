@@ -23,7 +23,7 @@ struct smap {
     struct sent {
         const char *key; /* NULL: empty; owned by the vector holding the value */
         size_t val;
-    } *e;
+    } * e;
     size_t cap, n;
 };
 
@@ -289,14 +289,14 @@ static bool check_id(struct cf_plotsync *rx, const struct cf_plot_sync_identifie
 
     if ((start && mid) || (!start && mid && id->sync_id == rx->sync_id))
         return true;
-    snprintf(what, sizeof what, "got sync_id %llu message_id %llu",
-             (unsigned long long)id->sync_id, (unsigned long long)id->message_id);
+    snprintf(what, sizeof what, "got sync_id %llu message_id %llu", (unsigned long long)id->sync_id,
+             (unsigned long long)id->message_id);
     fail(rx, resp, CF_PLOTSYNC_INVALID_IDENTIFIER, &exp, "invalid identifier: %s", what);
     return false;
 }
 
-static bool check_state(struct cf_plotsync *rx, enum state want,
-                        struct cf_plot_sync_response *resp, const char *kind)
+static bool check_state(struct cf_plotsync *rx, enum state want, struct cf_plot_sync_response *resp,
+                        const char *kind)
 {
     if (rx->state == want)
         return true;
@@ -352,8 +352,8 @@ static enum cf_err add_loaded(struct cf_plotsync *rx, const struct cf_plotsync_p
     return CF_OK;
 }
 
-static enum cf_err on_loaded(struct cf_plotsync *rx, const struct cf_plotsync_plot *plots,
-                             size_t n, bool final, const struct cf_plot_sync_identifier *id,
+static enum cf_err on_loaded(struct cf_plotsync *rx, const struct cf_plotsync_plot *plots, size_t n,
+                             bool final, const struct cf_plot_sync_identifier *id,
                              struct cf_plot_sync_response *resp)
 {
     bool stop = false;
@@ -378,8 +378,7 @@ static enum cf_err on_paths(struct cf_plotsync *rx, uint8_t type,
 {
     static const char *const kinds[] = {"removed", "invalid", "keys_missing", "duplicates"};
     unsigned kind = type - CF_MSG_PLOT_SYNC_REMOVED;
-    struct plist *delta[] = {&rx->removed, &rx->d_invalid, &rx->d_keys_missing,
-                             &rx->d_duplicates};
+    struct plist *delta[] = {&rx->removed, &rx->d_invalid, &rx->d_keys_missing, &rx->d_duplicates};
     struct plist *d = delta[kind];
 
     if (!check_id(rx, &m->identifier, false, resp) ||
@@ -393,8 +392,8 @@ static enum cf_err on_paths(struct cf_plotsync *rx, uint8_t type,
             return CF_OK;
         }
         if (kind != 0 && plist_has(d, path)) {
-            fail(rx, resp, CF_PLOTSYNC_PLOT_ALREADY_AVAILABLE, NULL,
-                 "path already listed: %s", path);
+            fail(rx, resp, CF_PLOTSYNC_PLOT_ALREADY_AVAILABLE, NULL, "path already listed: %s",
+                 path);
             return CF_OK;
         }
         if (plist_add(d, path) != CF_OK)
@@ -459,15 +458,14 @@ static void plot2_of(struct cf_plotsync_plot *o, const struct cf_plot2 *p)
 }
 
 /* Loaded lists (79 and 112): views of the decoded plots, then on_loaded. */
-static enum cf_err handle_loaded(struct cf_plotsync *rx, uint8_t type, int ver,
-                                 const uint8_t *body, size_t len,
-                                 struct cf_plot_sync_response *resp)
+static enum cf_err handle_loaded(struct cf_plotsync *rx, uint8_t type, int ver, const uint8_t *body,
+                                 size_t len, struct cf_plot_sync_response *resp)
 {
     struct cf_plot_sync_plot_list l1;
     struct cf_plot_sync_plot_list2 l2;
     struct cf_plotsync_plot *views = NULL;
-    enum cf_proto_cls cls = type == CF_MSG_PLOT_SYNC_LOADED ? CF_CLS_PLOT_SYNC_PLOT_LIST
-                                                             : CF_CLS_PLOT_SYNC_PLOT_LIST2;
+    enum cf_proto_cls cls =
+        type == CF_MSG_PLOT_SYNC_LOADED ? CF_CLS_PLOT_SYNC_PLOT_LIST : CF_CLS_PLOT_SYNC_PLOT_LIST2;
     void *obj = type == CF_MSG_PLOT_SYNC_LOADED ? (void *)&l1 : (void *)&l2;
     size_t n;
     enum cf_err err = cf_proto_decode(cls, ver, body, len, obj);

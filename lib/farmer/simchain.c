@@ -2,8 +2,8 @@
  * simchain.c: a simulated chain as a signage-point source, so a farmer can be watched winning
  * blocks without a full node. Its challenge chain is a hash chain from a seed: sub-slot s has
  * challenge sha256("cfarm-sim-slot" || seed || s) and its 64 signage points
- * cc_sp = sha256("cfarm-sim-cc" || challenge || i), rc_sp = sha256("cfarm-sim-rc" || challenge || i).
- * Chia's timing is kept in shape (64 signage points per sub-slot, 32 blocks a sub-slot, so the
+ * cc_sp = sha256("cfarm-sim-cc" || challenge || i), rc_sp = sha256("cfarm-sim-rc" || challenge ||
+ * i). Chia's timing is kept in shape (64 signage points per sub-slot, 32 blocks a sub-slot, so the
  * peak height advances every second signage point) and scaled by sp_ms. Difficulty, sub-slot
  * iterations and the smallest k allowed are its own; docs/farmer.md explains the defaults.
  *
@@ -19,7 +19,7 @@
 #include "cfarm/hash.h"
 #include "cfarm/log.h"
 
-#define MOD "cfarm.simchain"
+#define MOD    "cfarm.simchain"
 #define RECENT 192 /* three sub-slots of signage points */
 
 struct sim {
@@ -33,8 +33,7 @@ struct sim {
     size_t nwon;
 };
 
-static void hash_parts(uint8_t out[32], const char *tag, const uint8_t *a, size_t alen,
-                       uint64_t v)
+static void hash_parts(uint8_t out[32], const char *tag, const uint8_t *a, size_t alen, uint64_t v)
 {
     uint8_t buf[128], be[8];
     size_t tl = strlen(tag);
@@ -114,8 +113,7 @@ static enum cf_err check_declaration(const struct sim *s, const struct cf_declar
         memcpy(pt, d->pool_target.v.puzzle_hash, 32);
         cf_store_be32(pt + 32, d->pool_target.v.max_height);
         if (!d->pool_target.present || !d->pool_signature.present ||
-            !cf_bls_aug_verify(&d->proof_of_space.pool_public_key.v, pt, 36,
-                               &d->pool_signature.v))
+            !cf_bls_aug_verify(&d->proof_of_space.pool_public_key.v, pt, 36, &d->pool_signature.v))
             return cf_err_set(CF_ERR_BAD_SIGNATURE, "pool target signature");
     }
     return CF_OK;
@@ -137,7 +135,8 @@ static void declare(struct cf_sp_source *src, const struct cf_declare_proof_of_s
     /* one block per signage point, as a chain infuses one */
     for (size_t i = 0; i < s->nwon && i < 64; i++)
         if (memcmp(s->won[i], d->challenge_chain_sp, 32) == 0) {
-            cf_log(CF_LOG_INFO, MOD, "another proof for a signage point already won: not a "
+            cf_log(CF_LOG_INFO, MOD,
+                   "another proof for a signage point already won: not a "
                    "second block");
             return;
         }

@@ -82,7 +82,8 @@ static inline void th_frame_add(struct th *h, uint8_t type, enum cf_proto_cls c,
         fprintf(stderr, "harness: cannot encode plot sync message %u\n", (unsigned)type);
 }
 
-static inline void th_plot_entry(struct th *h, size_t i, struct cf_plot *out, char *name, size_t nlen)
+static inline void th_plot_entry(struct th *h, size_t i, struct cf_plot *out, char *name,
+                                 size_t nlen)
 {
     memset(out, 0, sizeof *out);
     if (i < h->nplots) {
@@ -112,7 +113,7 @@ static inline void th_plot_entry(struct th *h, size_t i, struct cf_plot *out, ch
 }
 
 static inline void th_path_list(struct th *h, uint8_t type, uint64_t sync_id, const char *prefix,
-                         size_t n)
+                                size_t n)
 {
     struct cf_plot_sync_path_list pl = {0};
     struct cf_str *items = calloc(n ? n : 1, sizeof *items);
@@ -137,8 +138,8 @@ static inline void th_build_sync(struct th *h)
 {
     uint64_t sync_id = (uint64_t)time(NULL);
     size_t total = h->nplots + h->fake_plots;
-    struct cf_plot_sync_start st = {{(uint64_t)time(NULL), sync_id, 0}, true, 0,
-                                    (uint32_t)total, 1};
+    struct cf_plot_sync_start st = {
+        {(uint64_t)time(NULL), sync_id, 0}, true, 0, (uint32_t)total, 1};
     struct cf_plot_sync_done done = {{0, sync_id, 0}, 1};
 
     for (size_t i = 0; i < h->nframes; i++)
@@ -194,7 +195,8 @@ static inline enum cf_err th_on_keys(struct cf_peer *p, const struct cf_peer_msg
     return CF_OK;
 }
 
-static inline enum cf_err th_on_sync_response(struct cf_peer *p, const struct cf_peer_msg *m, void *u)
+static inline enum cf_err th_on_sync_response(struct cf_peer *p, const struct cf_peer_msg *m,
+                                              void *u)
 {
     struct th *h = u;
     struct cf_plot_sync_response r;
@@ -216,9 +218,9 @@ static inline enum cf_err th_on_sync_response(struct cf_peer *p, const struct cf
     return CF_OK;
 }
 
-static inline void th_prove(struct th *h, const struct th_plot *tp, const uint8_t challenge_hash[32],
-                     const uint8_t sp_hash[32], uint8_t index, uint64_t difficulty,
-                     uint64_t ssi, unsigned *found)
+static inline void th_prove(struct th *h, const struct th_plot *tp,
+                            const uint8_t challenge_hash[32], const uint8_t sp_hash[32],
+                            uint8_t index, uint64_t difficulty, uint64_t ssi, unsigned *found)
 {
     const struct cf_plot_info *info = cf_plot_info(tp->plot);
     struct cf_plot_proof proofs[4];
@@ -234,8 +236,8 @@ static inline void th_prove(struct th *h, const struct th_plot *tp, const uint8_
         uint64_t iters;
         struct cf_buf b;
 
-        if (cf_pos_required_iters(&iters, proofs[i].quality, sp_hash, info->k, difficulty, 8,
-                                  0) != CF_OK ||
+        if (cf_pos_required_iters(&iters, proofs[i].quality, sp_hash, info->k, difficulty, 8, 0) !=
+                CF_OK ||
             iters >= ssi / 64)
             continue;
         cf_hex_encode(qhex, proofs[i].quality, 32);
@@ -280,10 +282,9 @@ static inline enum cf_err th_on_sp(struct cf_peer *p, const struct cf_peer_msg *
     struct cf_buf b;
 
     (void)p;
-    err = legacy ? cf_proto_decode(CF_CLS_NEW_SIGNAGE_POINT_HARVESTER, h->ver, m->data, m->len,
-                                   &l1)
-                 : cf_proto_decode(CF_CLS_NEW_SIGNAGE_POINT_HARVESTER2, h->ver, m->data, m->len,
-                                   &l2);
+    err = legacy
+              ? cf_proto_decode(CF_CLS_NEW_SIGNAGE_POINT_HARVESTER, h->ver, m->data, m->len, &l1)
+              : cf_proto_decode(CF_CLS_NEW_SIGNAGE_POINT_HARVESTER2, h->ver, m->data, m->len, &l2);
     if (err != CF_OK)
         return err;
     h->sps++;
@@ -393,7 +394,8 @@ static inline bool th_add_plot(struct th *h, const char *path)
     memcpy(km.local_master_sk.bytes, pm.local_master_sk, 32);
     ok = cf_keys_plot_from_memo(&tp->keys, &km) == CF_OK;
     tp->contract = km.pool_contract;
-    memcpy(tp->pool, km.pool_contract ? pm.pool_contract_ph : pm.pool_pk, km.pool_contract ? 32 : 48);
+    memcpy(tp->pool, km.pool_contract ? pm.pool_contract_ph : pm.pool_pk,
+           km.pool_contract ? 32 : 48);
     cf_plot_memo_wipe(&pm);
     memset(&km, 0, sizeof km);
     h->nplots += ok;
@@ -402,7 +404,7 @@ static inline bool th_add_plot(struct th *h, const char *path)
 
 /* Start: certificates crt/key under the CA ca, dial 127.0.0.1:port. */
 static inline bool th_start(struct th *h, struct cf_loop *loop, const char *ca, const char *crt,
-                     const char *key, uint16_t port)
+                            const char *key, uint16_t port)
 {
     struct cf_peer_config pc = {0};
     static const uint8_t farmer_types[] = {CF_MSG_HARVESTER_HANDSHAKE,
@@ -417,8 +419,10 @@ static inline bool th_start(struct th *h, struct cf_loop *loop, const char *ca, 
     pc.network_id = "mainnet";
     pc.node_type = CF_PEER_HARVESTER;
     pc.software_version = "farmer-test-harvester";
-    pc.protocol_version = h->ver == 35 ? th_pv35 : h->ver == 36 ? th_pv36 : h->ver == 37 ? th_pv37
-                                                                                     : th_pv38;
+    pc.protocol_version = h->ver == 35   ? th_pv35
+                          : h->ver == 36 ? th_pv36
+                          : h->ver == 37 ? th_pv37
+                                         : th_pv38;
     pc.ca_crt = ca;
     pc.crt = crt;
     pc.key = key;

@@ -134,8 +134,7 @@ static enum cf_err node_on_declare(struct cf_peer *p, const struct cf_peer_msg *
     memcpy(a->msgs[1], r.foliage_transaction_block_hash, 32);
     cf_buf_init(&b, 1u << 20);
     if (cf_proto_encode(CF_CLS_REQUEST_SIGNED_VALUES, node_ver, &r, &b) == CF_OK)
-        cf_peer_request(p, CF_MSG_REQUEST_SIGNED_VALUES, b.data, b.len, 20000, on_signed_values,
-                        a);
+        cf_peer_request(p, CF_MSG_REQUEST_SIGNED_VALUES, b.data, b.len, 20000, on_signed_values, a);
     cf_buf_free(&b);
 out:
     cf_proto_free(CF_CLS_DECLARE_PROOF_OF_SPACE, &d);

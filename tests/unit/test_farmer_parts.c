@@ -152,7 +152,7 @@ static void test_plotsync(void)
     }
     CHECK_EQ_U64(loaded(sync_id + 1, 1, c, 1, false), CF_PLOTSYNC_PLOT_ALREADY_AVAILABLE);
     CHECK_EQ_U64(paths(CF_MSG_PLOT_SYNC_INVALID, sync_id + 1, 1, bad, 1),
-                 CF_PLOTSYNC_INVALID_STATE);          /* invalid list while loading */
+                 CF_PLOTSYNC_INVALID_STATE);               /* invalid list while loading */
     CHECK_EQ_U64(loaded(sync_id + 1, 1, x, 1, true), 100); /* resume */
     CHECK_EQ_U64(paths(CF_MSG_PLOT_SYNC_REMOVED, sync_id + 1, 2, a, 1),
                  CF_PLOTSYNC_PLOT_NOT_AVAILABLE); /* a was removed last time */
@@ -272,13 +272,16 @@ static void test_simchain_and_numbers(void)
     CHECK(fabs(eta - 1.0 / (2 * p18 + 1.0 / 32)) < 1e-9);
     CHECK(cf_farmer_expected_time_to_win(ks, 0, 1, 1, 0, 1.0) == 0);
     /* bech32m: a real address decodes, a changed character does not */
-    CHECK(cf_hex_decode_exact(want, 32, "888f24c5d0fdf45143dfbb72c14aa2bfc9bfa8cd64a0279fd0e7382"
-                                        "10d58c7b6") == CF_OK);
+    CHECK(cf_hex_decode_exact(want, 32,
+                              "888f24c5d0fdf45143dfbb72c14aa2bfc9bfa8cd64a0279fd0e7382"
+                              "10d58c7b6") == CF_OK);
     CHECK(cf_farmer_decode_address("xch13z8jf3wslh69zs7lhdevzj4zhlyml2xdvjsz087suuuzzr2cc7mq"
-                                   "h59ruj", ph) == CF_OK);
+                                   "h59ruj",
+                                   ph) == CF_OK);
     CHECK_MEM(ph, want, 32);
     CHECK(cf_farmer_decode_address("xch13z8jf3wslh69zs7lhdevzj4zhlyml2xdvjsz087suuuzzr2cc7mq"
-                                   "h59ruk", ph) != CF_OK);
+                                   "h59ruk",
+                                   ph) != CF_OK);
     CHECK(cf_farmer_decode_address("xch1qqqq", ph) != CF_OK);
     CHECK(cf_farmer_decode_address("nonsense", ph) != CF_OK);
 }
