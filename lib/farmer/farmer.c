@@ -225,6 +225,9 @@ static void on_connect(struct cf_peer *p, void *user)
     short_hex(id, h->node_id);
     snprintf(h->name, sizeof h->name, "%s (node %s, %s %.32s)", cf_peer_addr(p), id,
              hs->protocol_version, hs->software_version);
+    for (char *c = h->name; *c; c++) /* the software version is the peer's text */
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            *c = '?';
     cf_peer_set_user(p, h);
     cf_log(CF_LOG_INFO, MOD, "harvester connected: %s", h->name);
     send_keys(f, h);
