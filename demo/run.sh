@@ -71,16 +71,28 @@ while [ $i -lt "$PLOTS" ]; do
 done
 "$cfarm" plots add --root "$root" -d "$tmp/plots" | sed 's/^/   /'
 # A port of our own (another farmer may hold 8447); INFO logs for the live view.
-port=$((20000 + $$ % 20000))
+port=${DEMO_PORT:-$((20000 + $$ % 20000))}
 sed -i "s/port: 8447/port: $port/; s/log_level: \"WARNING\"/log_level: \"INFO\"/" \
     "$root/config/config.yaml"
 
 # 4. Farmer (simulated chain) and harvester (real TLS on loopback).
-say "farmer on the simulated chain (a signage point every ${SP_SECONDS}s), harvester on 127.0.0.1:$port"
-"$cfarm" farmer --root "$root" --simulate --sp-seconds "$SP_SECONDS" --min-k 18 \
-    >"$tmp/farmer.log" 2>&1 &
-fpid=$!
-sleep 0.5
+say "farmer on the simulated chain (a signage point every ${SP_SECONDS}s), harvester over TLS"
+tries=0
+while :; do
+    "$cfarm" farmer --root "$root" --simulate --sp-seconds "$SP_SECONDS" --min-k 18 \
+        >"$tmp/farmer.log" 2>&1 &
+    fpid=$!
+    sleep 0.5
+    kill -0 "$fpid" 2>/dev/null && break
+    tries=$((tries + 1))
+    if [ $tries -ge 5 ] || ! grep -q "listen" "$tmp/farmer.log"; then
+        cat "$tmp/farmer.log"
+        exit 1
+    fi
+    old=$port
+    port=$((20000 + (port + 7919) % 20000)) # taken: another port
+    sed -i "s/port: $old/port: $port/" "$root/config/config.yaml"
+done
 "$cfarm" harvester --root "$root" >"$tmp/harvester.log" 2>&1 &
 hpid=$!
 
