@@ -167,7 +167,7 @@ int main(void)
     struct cf_farmer_keys keys = {0};
     struct cf_sp_source *src = NULL;
     struct cf_fullnode_options fo = {0};
-    struct cf_bls_sk master, fsk, psk;
+    struct cf_bls_sk master = {{0}}, fsk = {{0}}, psk = {{0}};
     struct th h = {0};
     uint8_t seed[32], contract[32];
     uint16_t port = 0;
