@@ -1,7 +1,8 @@
 /*
  * farmer_harness.h: a small harvester for the farmer tests, built on lib/net, lib/proto and
  * lib/pos only (not cfarm's harvester service): it dials the farmer over TLS, runs a plot sync
- * (stop-and-wait, as Chia's sender), answers signage points with real proofs from its plots and
+ * (stop-and-wait, as Chia's sender; plot_sync_loaded2 with Plot2 entries at 0.0.38, as Chia's
+ * main branch), answers signage points with real proofs from its plots and
  * signs what the farmer asks. It can misbehave on purpose: forge proofs, sign with a wrong key.
  * Not a test itself; included by tests/unit/test_farmer*.c.
  */
@@ -158,7 +159,25 @@ static inline void th_build_sync(struct th *h)
         l.data.items = items;
         l.data.count = n;
         l.final = b + 300 >= total;
-        th_frame_add(h, CF_MSG_PLOT_SYNC_LOADED, CF_CLS_PLOT_SYNC_PLOT_LIST, &l);
+        if (h->ver >= 38) { /* Chia main: Plot2 in plot_sync_loaded2 to a 0.0.38 farmer */
+            struct cf_plot_sync_plot_list2 l2 = {l.identifier, {NULL, n}, l.final};
+
+            l2.data.items = calloc(n ? n : 1, sizeof *l2.data.items);
+            for (size_t i = 0; l2.data.items && i < n; i++) {
+                l2.data.items[i].filename = items[i].filename;
+                l2.data.items[i].size = items[i].size;
+                memcpy(l2.data.items[i].plot_id, items[i].plot_id, 32);
+                l2.data.items[i].pool_public_key = items[i].pool_public_key;
+                l2.data.items[i].pool_contract_puzzle_hash = items[i].pool_contract_puzzle_hash;
+                l2.data.items[i].plot_public_key = items[i].plot_public_key;
+                l2.data.items[i].file_size = items[i].file_size;
+                l2.data.items[i].compression_level = items[i].compression_level;
+            }
+            th_frame_add(h, CF_MSG_PLOT_SYNC_LOADED2, CF_CLS_PLOT_SYNC_PLOT_LIST2, &l2);
+            free(l2.data.items);
+        } else {
+            th_frame_add(h, CF_MSG_PLOT_SYNC_LOADED, CF_CLS_PLOT_SYNC_PLOT_LIST, &l);
+        }
         free(items);
         free(names);
     }
