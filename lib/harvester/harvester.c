@@ -242,6 +242,8 @@ static void scan_done(void *arg)
                    h->snap->count[HV_DUPLICATE], h->snap->count[HV_COPYING],
                    h->snap->scan_seconds, h->snap->opened, h->snap->cached);
         hv_snapshot_unref(old);
+        /* Every later scan reuses the snapshot's records: the file's entries served their turn. */
+        hv_cache_forget(h->cache);
     }
     scan_ctx_free(c);
     if (h->scan_again)

@@ -83,6 +83,8 @@ struct hv_cache;
 /* Load path (a missing or malformed file gives an empty cache). Never fails but for memory. */
 enum cf_err hv_cache_load(const char *path, struct hv_cache **out);
 void hv_cache_free(struct hv_cache *c);
+/* Drop the entries read from the file (once the first scan used them; saves keep working). */
+void hv_cache_forget(struct hv_cache *c);
 /* Write the records of snapshot s (files that opened) to the cache's path atomically. */
 enum cf_err hv_cache_save(struct hv_cache *c, const struct hv_snapshot *s);
 

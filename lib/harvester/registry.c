@@ -200,6 +200,15 @@ enum cf_err hv_cache_load(const char *path, struct hv_cache **out)
     return CF_OK;
 }
 
+void hv_cache_forget(struct hv_cache *c)
+{
+    if (c == NULL)
+        return;
+    pthread_mutex_lock(&c->lock);
+    cache_clear(c);
+    pthread_mutex_unlock(&c->lock);
+}
+
 void hv_cache_free(struct hv_cache *c)
 {
     if (c == NULL)

@@ -63,6 +63,9 @@ struct tfarm {
     char *plists[3][MAX_PATHS];
     size_t nplists[3];
     int syncs_done, sync_errors, drop_responses, msgs_seen;
+    int error_resume, error_reset; /* answer the next loaded message with such an error */
+    int starts_initial;
+    uint64_t expect_mid;           /* next message id of the running sync */
     /* signage point answers */
     struct got_proof proofs[MAX_PROOFS];
     size_t nproofs;
@@ -167,10 +170,56 @@ static enum cf_err tf_sync(struct cf_peer *p, const struct cf_peer_msg *m, void 
     f->msgs_seen++;
     r.identifier = u.start.identifier; /* every body starts with the identifier */
     r.message_type = m->type;
+    if (m->type != CF_MSG_PLOT_SYNC_START && u.start.identifier.message_id != f->expect_mid) {
+        /* A resent message we already applied (its first answer was slow): refuse it as Chia's
+         * receiver does, naming the message expected. */
+        struct cf_buf b;
+
+        r.error.present = true;
+        r.error.v.code = 2;
+        r.error.v.message.s = "unexpected message id";
+        r.error.v.message.len = strlen(r.error.v.message.s);
+        r.error.v.expected_identifier.present = true;
+        r.error.v.expected_identifier.v = u.start.identifier;
+        r.error.v.expected_identifier.v.message_id = f->expect_mid;
+        cf_buf_init(&b, 4096);
+        if (cf_proto_encode(CF_CLS_PLOT_SYNC_RESPONSE, f->own_ver, &r, &b) == CF_OK)
+            cf_peer_send(p, CF_MSG_PLOT_SYNC_RESPONSE, b.data, b.len);
+        cf_buf_free(&b);
+        cf_proto_free(cls, &u);
+        return CF_OK;
+    }
+    if ((f->error_resume > 0 || f->error_reset > 0) &&
+        (m->type == CF_MSG_PLOT_SYNC_LOADED || m->type == CF_MSG_PLOT_SYNC_LOADED2)) {
+        /* Refuse it without applying it: with the identifier expected (resume there), or with
+         * none (the harvester must start over with an initial sync). */
+        struct cf_buf b;
+
+        r.error.present = true;
+        r.error.v.code = 2;
+        r.error.v.message.s = "injected by the test";
+        r.error.v.message.len = strlen(r.error.v.message.s);
+        if (f->error_resume > 0) {
+            f->error_resume--;
+            r.error.v.expected_identifier.present = true;
+            r.error.v.expected_identifier.v = u.start.identifier;
+        } else {
+            f->error_reset--;
+        }
+        cf_buf_init(&b, 4096);
+        if (cf_proto_encode(CF_CLS_PLOT_SYNC_RESPONSE, f->own_ver, &r, &b) == CF_OK)
+            cf_peer_send(p, CF_MSG_PLOT_SYNC_RESPONSE, b.data, b.len);
+        cf_buf_free(&b);
+        cf_proto_free(cls, &u);
+        return CF_OK;
+    }
     switch (m->type) {
     case CF_MSG_PLOT_SYNC_START:
-        if (u.start.initial)
+        f->expect_mid = 0;
+        if (u.start.initial) {
             strs_free(f->plots, &f->nplots);
+            f->starts_initial++;
+        }
         strs_free(f->pend, &f->npend);
         for (int l = 0; l < 3; l++)
             strs_free(f->plists[l], &f->nplists[l]);
@@ -216,6 +265,7 @@ static enum cf_err tf_sync(struct cf_peer *p, const struct cf_peer_msg *m, void 
         break;
     }
     cf_proto_free(cls, &u);
+    f->expect_mid++;
     if (f->drop_responses > 0 && (m->type == CF_MSG_PLOT_SYNC_LOADED || m->type == CF_MSG_PLOT_SYNC_LOADED2)) {
         f->drop_responses--;
         return CF_OK;
@@ -492,7 +542,7 @@ static struct cf_harvester *start_harvester(struct cf_loop *loop, struct harness
         .cache_path = cache,
         .protocol_version = version,
         .reconnect_ms = 100,
-        .sync_timeout_ms = 500,
+        .sync_timeout_ms = 1500,
     };
     struct cf_harvester *h = NULL;
 
@@ -770,6 +820,24 @@ static void lifecycle(struct cf_loop *loop, struct harness_root *r, struct tfarm
         CHECK(strs_has(f.plots, f.nplots, own_plot));
     }
     unlink(bad);
+
+    /* Plot-sync errors: one naming the expected message (resumed there), one naming none (the
+     * harvester starts over with an initial sync); the farmer ends with the full set. */
+    {
+        int initial_before = f.starts_initial;
+
+        f.error_resume = 1;
+        cf_harvester_refresh(h);
+        CHECK(wait_syncs(loop, &f, 6, nplot_paths));
+        CHECK_EQ_U64(f.error_resume, 0);
+        CHECK_EQ_U64(f.starts_initial, initial_before);
+        f.error_reset = 1;
+        cf_harvester_refresh(h);
+        CHECK(wait_syncs(loop, &f, 7, nplot_paths));
+        CHECK_EQ_U64(f.error_reset, 0);
+        CHECK_EQ_U64(f.starts_initial, initial_before + 1);
+        CHECK_EQ_U64(f.sync_errors, 0);
+    }
 
     /* The farmer goes away and comes back on the same port: a new initial sync. */
     tf_stop(&f);
