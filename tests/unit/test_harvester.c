@@ -33,7 +33,7 @@
 #include "net_harness.h"
 #include "test.h"
 
-#define MAX_PATHS 64
+#define MAX_PATHS  64
 #define MAX_PROOFS 256
 
 /* ---- the test farmer ---- */
@@ -65,7 +65,7 @@ struct tfarm {
     int syncs_done, sync_errors, drop_responses, msgs_seen;
     int error_resume, error_reset; /* answer the next loaded message with such an error */
     int starts_initial;
-    uint64_t expect_mid;           /* next message id of the running sync */
+    uint64_t expect_mid; /* next message id of the running sync */
     /* signage point answers */
     struct got_proof proofs[MAX_PROOFS];
     size_t nproofs;
@@ -109,8 +109,7 @@ static void strs_del(char **a, size_t *n, const char *s)
         }
 }
 
-static void tf_send(struct tfarm *f, uint8_t type, enum cf_proto_cls cls, int ver,
-                    const void *body)
+static void tf_send(struct tfarm *f, uint8_t type, enum cf_proto_cls cls, int ver, const void *body)
 {
     struct cf_buf b;
 
@@ -266,7 +265,8 @@ static enum cf_err tf_sync(struct cf_peer *p, const struct cf_peer_msg *m, void 
     }
     cf_proto_free(cls, &u);
     f->expect_mid++;
-    if (f->drop_responses > 0 && (m->type == CF_MSG_PLOT_SYNC_LOADED || m->type == CF_MSG_PLOT_SYNC_LOADED2)) {
+    if (f->drop_responses > 0 &&
+        (m->type == CF_MSG_PLOT_SYNC_LOADED || m->type == CF_MSG_PLOT_SYNC_LOADED2)) {
         f->drop_responses--;
         return CF_OK;
     }
