@@ -854,6 +854,66 @@ static void lifecycle(struct cf_loop *loop, struct harness_root *r, struct tfarm
     cf_harvester_free(h);
 }
 
+static bool wait_stats(struct cf_loop *loop, struct cf_harvester *h, uint64_t scans,
+                       struct cf_harvester_stats *st)
+{
+    uint64_t end = harness_ms() + HARNESS_WAIT_MS;
+
+    do {
+        cf_loop_run_once(loop, 20);
+        cf_harvester_stats(h, st);
+    } while (st->scans < scans && harness_ms() < end);
+    return st->scans >= scans;
+}
+
+/* States: plots whose farmer key the farmer did not send are "keys missing" (not farmed, listed);
+ * a file shorter than its tables is "still copying" (neither farmed nor listed as invalid); a
+ * subdirectory is searched only with recursive_plot_scan. */
+static void states(struct cf_loop *loop, struct harness_root *r)
+{
+    struct tfarm f;
+    struct cf_harvester *h;
+    struct cf_harvester_stats st;
+    char sub[200], part[300], cmd[800];
+    char *dirs[1] = {plot_dir};
+    struct stat sb;
+
+    printf("keys missing, copying, recursive scan\n");
+    memset(&f, 0, sizeof f);
+    f.fkeys[f.nf++] = farmer_pk; /* only the plotter's plot has its farmer key sent */
+    f.pkeys[f.np++] = pool_pk;
+    if (!tf_start(&f, loop, r, "0.0.38", 0))
+        return;
+    snprintf(sub, sizeof sub, "%s/incoming", plot_dir);
+    mkdir(sub, 0755);
+    snprintf(part, sizeof part, "%s/plot-k18-partial.plot", sub);
+    CHECK(stat(own_plot, &sb) == 0);
+    snprintf(cmd, sizeof cmd, "head -c %lld '%s' > '%s'", (long long)sb.st_size / 2, own_plot,
+             part);
+    CHECK(system(cmd) == 0);
+    h = start_harvester(loop, r, f.port, "0.0.38");
+    CHECK(wait_syncs(loop, &f, 1, 1));
+    CHECK(f.nplots == 1 && strcmp(f.plots[0], own_plot) == 0);
+    CHECK_EQ_U64(f.nlists[1], nplot_paths - 1);
+    for (size_t i = 0; i < nplot_paths; i++)
+        if (strcmp(plot_paths[i], own_plot) != 0)
+            CHECK(strs_has(f.lists[1], f.nlists[1], plot_paths[i]));
+    cf_harvester_stats(h, &st);
+    CHECK_EQ_U64(st.plots_ok, 1);
+    CHECK_EQ_U64(st.plots_nokey, nplot_paths - 1);
+    CHECK_EQ_U64(st.plots_copying, 0);
+    CHECK(cf_harvester_set_dirs(h, dirs, 1, true, false) == CF_OK);
+    CHECK(wait_stats(loop, h, st.scans + 1, &st));
+    CHECK_EQ_U64(st.plots_copying, 1);
+    CHECK_EQ_U64(st.plots_failed, 0);
+    CHECK(wait_syncs(loop, &f, 2, 1));
+    CHECK_EQ_U64(f.nlists[0], 0);
+    cf_harvester_free(h);
+    tf_stop(&f);
+    unlink(part);
+    rmdir(sub);
+}
+
 int main(void)
 {
     struct harness_root r;
@@ -879,6 +939,7 @@ int main(void)
         version_pair(loop, &r, &keys, "0.0.36", "0.0.38");
         version_pair(loop, &r, &keys, "0.0.35", "0.0.35");
         lifecycle(loop, &r, &keys);
+        states(loop, &r);
     }
     for (size_t i = 0; i < nplot_paths; i++)
         free(plot_paths[i]);
