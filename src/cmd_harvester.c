@@ -4,7 +4,8 @@
  * Reads the harvester section of <root>/config/config.yaml (Chia's keys), logs in Chia's style to
  * stderr and to the configured log file (<root>/log/debug.log by default), keeps its header cache
  * in <root>/cache/, and runs the service (lib/harvester) on one event loop until SIGTERM or
- * SIGINT. SIGHUP re-reads the configuration (plot directories and scan options) and rescans.
+ * SIGINT. SIGHUP re-reads the configuration (plot directories, scan options, log level) and
+ * rescans.
  * With harvester.cfarm.metrics_port set, a Prometheus text endpoint answers on
  * metrics_address:metrics_port (any path).
  *
@@ -82,6 +83,7 @@ static void on_hup(int signo, void *arg)
     struct run *r = arg;
     struct cf_harvester_config cfg;
     enum cf_err err = load_config(r->root, &cfg);
+    enum cf_log_level level;
     char **dirs;
     size_t n;
 
@@ -91,6 +93,8 @@ static void on_hup(int signo, void *arg)
                cf_err_detail() ? cf_err_detail() : "");
         return;
     }
+    if (cf_log_parse_level(cfg.c.logging.log_level, &level) == CF_OK)
+        cf_log_set_level(level);
     dirs = resolve_dirs(&cfg, &n);
     if (dirs) {
         cf_log(CF_LOG_INFO, MOD, "SIGHUP: configuration re-read, %zu plot directories, rescanning",
