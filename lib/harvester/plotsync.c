@@ -161,7 +161,7 @@ static enum cf_err encode_msg(struct cf_harvester *h, const struct hv_sync_msg *
     switch (m->type) {
     case CF_MSG_PLOT_SYNC_START: {
         struct cf_plot_sync_start b = {id, s->initial_next, s->initial_next ? 0 : s->last_sync_id,
-                                       (uint32_t)s->snap->count[HV_OK], 1};
+                                       (uint32_t)s->snap->n, 1};
 
         return cf_proto_encode(CF_CLS_PLOT_SYNC_START, h->farmer_ver, &b, out);
     }

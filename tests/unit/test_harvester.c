@@ -65,7 +65,8 @@ struct tfarm {
     int syncs_done, sync_errors, drop_responses, msgs_seen;
     int error_resume, error_reset; /* answer the next loaded message with such an error */
     int starts_initial;
-    uint64_t expect_mid; /* next message id of the running sync */
+    uint64_t expect_mid;          /* next message id of the running sync */
+    uint64_t cur_sync, last_sync; /* sync ids: running, last completed (Chia's checks) */
     /* signage point answers */
     struct got_proof proofs[MAX_PROOFS];
     size_t nproofs;
@@ -218,7 +219,13 @@ static enum cf_err tf_sync(struct cf_peer *p, const struct cf_peer_msg *m, void 
         if (u.start.initial) {
             strs_free(f->plots, &f->nplots);
             f->starts_initial++;
+            f->last_sync = 0;
         }
+        /* Chia's receiver: last_sync_id names the last completed sync, and a new sync id. */
+        if (u.start.last_sync_id != f->last_sync ||
+            u.start.identifier.sync_id == u.start.last_sync_id)
+            f->sync_errors++;
+        f->cur_sync = u.start.identifier.sync_id;
         strs_free(f->pend, &f->npend);
         for (int l = 0; l < 3; l++)
             strs_free(f->plists[l], &f->nplists[l]);
@@ -252,6 +259,7 @@ static enum cf_err tf_sync(struct cf_peer *p, const struct cf_peer_msg *m, void 
         break;
     }
     case CF_MSG_PLOT_SYNC_DONE:
+        f->last_sync = f->cur_sync;
         for (size_t i = 0; i < f->npend && f->nplots < MAX_PATHS; i++)
             f->plots[f->nplots++] = f->pend[i];
         f->npend = 0;
@@ -512,8 +520,8 @@ static void list_plots(void)
     while (d && (de = readdir(d)) != NULL && nplot_paths < 8) {
         char p[400];
 
-        if (strstr(de->d_name, ".plot") == NULL || strstr(de->d_name, "bad") ||
-            strstr(de->d_name, "copy"))
+        if (strstr(de->d_name, ".plot") == NULL || strcmp(de->d_name, "plot-k18-bad.plot") == 0 ||
+            strcmp(de->d_name, "plot-k18-copy.plot") == 0)
             continue;
         snprintf(p, sizeof p, "%s/%s", plot_dir, de->d_name);
         plot_paths[nplot_paths++] = strdup(p);
