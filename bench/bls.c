@@ -69,17 +69,16 @@ static void op_sk_to_pk(void)
 static void op_keygen(void)
 {
     static const char salt[] = "BLS-SIG-KEYGEN-SALT-";
-    uint8_t ikm[33], okm[48], info[2] = {0, 48}, prk[32];
+    uint8_t ikm[33], okm[48], info[2] = {0, 48};
     struct cf_bls_sk sk;
     struct cf_bls_pk pk;
 
     memcpy(ikm, C.msg[2], 32);
     ikm[32] = 0;
-    cf_sha256(prk, salt, sizeof salt - 1);
     cf_hkdf_sha256(okm, sizeof okm, salt, sizeof salt - 1, ikm, sizeof ikm, info, sizeof info);
     cf_bls_sk_from_wide(&sk, okm, sizeof okm);
     cf_bls_sk_to_pk(&pk, &sk);
-    C.sink += pk.bytes[7] + prk[0];
+    C.sink += pk.bytes[7];
 }
 
 static void op_derive_unhardened(void)
@@ -108,8 +107,7 @@ static void op_g2_decode(void)
 static void op_hash_to_g2(void)
 {
     struct cf_bls_sig s;
-    cf_bls_hash_to_g2(&s, C.msg[5], 32, (const uint8_t *)CF_BLS_DST_AUG,
-                      strlen(CF_BLS_DST_AUG));
+    cf_bls_hash_to_g2(&s, C.msg[5], 32, (const uint8_t *)CF_BLS_DST_AUG, strlen(CF_BLS_DST_AUG));
     C.sink += s.bytes[1];
 }
 

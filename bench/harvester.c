@@ -345,7 +345,8 @@ int main(int argc, char **argv)
             max = (unsigned)strtoul(argv[++i], NULL, 10);
     }
     cf_log_set_level(CF_LOG_ERROR);
-    snprintf(base, sizeof base, "%s/cfarm-bench-hv-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    snprintf(base, sizeof base, "%s/cfarm-bench-hv-XXXXXX",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
     if (mkdtemp(base) == NULL || cf_loop_new(&loop) != CF_OK ||
         cf_cert_paths_load(&certs, base) != CF_OK || cf_cert_init_root(&certs, NULL, &rep) != CF_OK)
         return fprintf(stderr, "harvester bench: setup failed\n"), 1;
@@ -375,10 +376,16 @@ int main(int argc, char **argv)
         make_links(dir, max);
     {
         struct cf_peer_config pc = {
-            .network_id = "mainnet", .node_type = CF_PEER_FARMER, .software_version = "bench",
-            .server_port = 8447, .ca_crt = certs.ca_crt, .crt = certs.node_crt[CF_CERT_FARMER],
-            .key = certs.node_key[CF_CERT_FARMER], .on_connect = f_connect,
-            .on_disconnect = f_disconnect, .user = &f,
+            .network_id = "mainnet",
+            .node_type = CF_PEER_FARMER,
+            .software_version = "bench",
+            .server_port = 8447,
+            .ca_crt = certs.ca_crt,
+            .crt = certs.node_crt[CF_CERT_FARMER],
+            .key = certs.node_key[CF_CERT_FARMER],
+            .on_connect = f_connect,
+            .on_disconnect = f_disconnect,
+            .user = &f,
         };
         static const uint8_t sync_types[] = {78, 79, 80, 81, 82, 83, 84, 112};
 

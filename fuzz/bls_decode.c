@@ -34,10 +34,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (cf_bls_sig_validate(sig.bytes) == CF_OK) {
             twice[0] = sig;
             cf_bls_sig_identity(&twice[1]);
-            if (cf_bls_aggregate(&out2, twice, 2) != CF_OK || memcmp(out2.bytes, sig.bytes, 96) != 0)
-                abort();
-            if (cf_bls_sig_negate(&neg2, &sig) != CF_OK || cf_bls_sig_negate(&out2, &neg2) != CF_OK ||
+            if (cf_bls_aggregate(&out2, twice, 2) != CF_OK ||
                 memcmp(out2.bytes, sig.bytes, 96) != 0)
+                abort();
+            if (cf_bls_sig_negate(&neg2, &sig) != CF_OK ||
+                cf_bls_sig_negate(&out2, &neg2) != CF_OK || memcmp(out2.bytes, sig.bytes, 96) != 0)
                 abort();
         }
     }

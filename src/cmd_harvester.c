@@ -4,7 +4,8 @@
  * Reads the harvester section of <root>/config/config.yaml (Chia's keys), logs in Chia's style to
  * stderr and to the configured log file (<root>/log/debug.log by default), keeps its header cache
  * in <root>/cache/, and runs the service (lib/harvester) on one event loop until SIGTERM or
- * SIGINT. SIGHUP re-reads the configuration (plot directories and scan options) and rescans.
+ * SIGINT. SIGHUP re-reads the configuration (plot directories, scan options, log level) and
+ * rescans.
  * With harvester.cfarm.metrics_port set, a Prometheus text endpoint answers on
  * metrics_address:metrics_port (any path).
  *
@@ -82,15 +83,18 @@ static void on_hup(int signo, void *arg)
     struct run *r = arg;
     struct cf_harvester_config cfg;
     enum cf_err err = load_config(r->root, &cfg);
+    enum cf_log_level level;
     char **dirs;
     size_t n;
 
     (void)signo;
     if (err) {
-        cf_log(CF_LOG_ERROR, MOD, "SIGHUP: keeping the old configuration: %s: %s",
-               cf_strerror(err), cf_err_detail() ? cf_err_detail() : "");
+        cf_log(CF_LOG_ERROR, MOD, "SIGHUP: keeping the old configuration: %s: %s", cf_strerror(err),
+               cf_err_detail() ? cf_err_detail() : "");
         return;
     }
+    if (cf_log_parse_level(cfg.c.logging.log_level, &level) == CF_OK)
+        cf_log_set_level(level);
     dirs = resolve_dirs(&cfg, &n);
     if (dirs) {
         cf_log(CF_LOG_INFO, MOD, "SIGHUP: configuration re-read, %zu plot directories, rescanning",
@@ -124,8 +128,9 @@ static void on_metrics(struct cf_loop_io *io, int fd, unsigned events, void *arg
     cf_buf_init(&body, 1 << 20);
     cf_buf_init(&head, 4096);
     if (cf_harvester_metrics(r->h, &body) == CF_OK &&
-        cf_buf_printf(&head, "HTTP/1.0 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\n"
-                             "Content-Length: %zu\r\nConnection: close\r\n\r\n",
+        cf_buf_printf(&head,
+                      "HTTP/1.0 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\n"
+                      "Content-Length: %zu\r\nConnection: close\r\n\r\n",
                       body.len) == CF_OK) {
         if (write(c, head.data, head.len) == (ssize_t)head.len && body.len)
             (void)!write(c, body.data, body.len);
@@ -137,7 +142,8 @@ static void on_metrics(struct cf_loop_io *io, int fd, unsigned events, void *arg
 
 static int metrics_listen(struct run *r, const char *addr, uint16_t port)
 {
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+    struct addrinfo hints = {.ai_family = AF_UNSPEC,
+                             .ai_socktype = SOCK_STREAM,
                              .ai_flags = AI_NUMERICSERV | AI_PASSIVE};
     struct addrinfo *ai = NULL;
     char ps[8];
@@ -183,7 +189,8 @@ static void setup_logging(const char *root, const struct cf_harvester_config *cf
 static int run_service(struct run *r, const struct cf_harvester_config *cfg)
 {
     struct cf_harvester_params p = {0};
-    char *cache_dir = cli_path(r->root, "cache"), *cache = cli_path(r->root, "cache/cfarm_harvester.cache");
+    char *cache_dir = cli_path(r->root, "cache"),
+         *cache = cli_path(r->root, "cache/cfarm_harvester.cache");
     const char *delay = getenv("CFARM_HARVESTER_READ_DELAY_MS");
     size_t ndirs = 0;
     char **dirs = resolve_dirs(cfg, &ndirs);

@@ -3,7 +3,8 @@
  *
  * Init is a list of steps run in order over one shared context; each step is idempotent (it keeps
  * what already exists, as chia does): the TLS certificates, then the default config.yaml (written
- * only when absent; the certificates' paths are Chia's defaults, which that file names too). Further steps (key store, directories) are appended to `steps` below.
+ * only when absent; the certificates' paths are Chia's defaults, which that file names too).
+ * Further steps (key store, directories) are appended to `steps` below.
  */
 #include <stdio.h>
 #include <stdlib.h>

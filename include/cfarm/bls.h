@@ -8,11 +8,15 @@
  *   - a signature is a 96-byte compressed G2 point (x.c1 || x.c0; identity = c0 00..00).
  * Every function that takes an encoded point decodes it with all of Chia's checks (flag bits,
  * canonical infinity, x < p, on curve, in subgroup) and fails with CF_ERR_BAD_POINT or
- * CF_ERR_NOT_IN_SUBGROUP. Verification functions return true/false (never an error): a point
- * that does not decode makes them false.
+ * CF_ERR_NOT_IN_SUBGROUP, leaving a one-line reason in cf_err_detail(). Verification functions
+ * return true/false (never an error): a point that does not decode makes them false.
  *
  * Secret-key operations run in constant time with respect to the key and wipe their temporaries.
- * Nothing here allocates.
+ * A secret key given to sk_to_pk or a signing function may be any 32 bytes: it is used mod r.
+ * Nothing here allocates on the heap, except the OpenSSL SHA-256 context that hashing to G2 uses
+ * for the moment of the call (if OpenSSL cannot allocate it the hash is the identity, which no
+ * verification accepts). The first sk_to_pk fills a 144 KiB static table (thread-safe, once).
+ * Implementation notes: docs/crypto-bls.md.
  */
 #ifndef CFARM_BLS_H
 #define CFARM_BLS_H
@@ -23,8 +27,8 @@
 
 #include "cfarm/err.h"
 
-#define CF_BLS_SK_LEN 32
-#define CF_BLS_PK_LEN 48
+#define CF_BLS_SK_LEN  32
+#define CF_BLS_PK_LEN  48
 #define CF_BLS_SIG_LEN 96
 
 struct cf_bls_sk {
@@ -40,9 +44,9 @@ struct cf_bls_sig {
 };
 
 /* Domain separation tags Chia uses. */
-#define CF_BLS_DST_AUG "BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_AUG_"
-#define CF_BLS_DST_BASIC "BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_NUL_"
-#define CF_BLS_DST_POP "BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_"
+#define CF_BLS_DST_AUG       "BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_AUG_"
+#define CF_BLS_DST_BASIC     "BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_NUL_"
+#define CF_BLS_DST_POP       "BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_"
 #define CF_BLS_DST_POP_PROOF "BLS_POP_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_"
 
 /* ---- elements ---- */
@@ -94,14 +98,17 @@ void cf_bls_hash_to_g2(struct cf_bls_sig *out, const uint8_t *msg, size_t msg_le
 void cf_bls_aug_sign(struct cf_bls_sig *sig, const struct cf_bls_sk *sk, const uint8_t *msg,
                      size_t msg_len);
 /* AugSchemeMPL with a prepended public key: signs prepend_pk || msg (the plot-signing form). */
-void cf_bls_aug_sign_prepend(struct cf_bls_sig *sig, const struct cf_bls_sk *sk,
-                             const uint8_t *msg, size_t msg_len,
-                             const struct cf_bls_pk *prepend_pk);
+void cf_bls_aug_sign_prepend(struct cf_bls_sig *sig, const struct cf_bls_sk *sk, const uint8_t *msg,
+                             size_t msg_len, const struct cf_bls_pk *prepend_pk);
 bool cf_bls_aug_verify(const struct cf_bls_pk *pk, const uint8_t *msg, size_t msg_len,
                        const struct cf_bls_sig *sig);
 /* Aggregate n signatures (n = 0 gives the identity); fails when one does not decode. */
 enum cf_err cf_bls_aggregate(struct cf_bls_sig *out, const struct cf_bls_sig *sigs, size_t n);
-/* n pairs (pks[i], msgs[i] of msg_lens[i] bytes) against one aggregate; one final exponentiation. */
+/*
+ * n pairs (pks[i], msgs[i] of msg_lens[i] bytes) against one aggregate; one final exponentiation.
+ * False when any element does not decode or any pk is the identity; with n = 0, true only for
+ * the identity signature. Repeated messages are allowed (Chia's Aug rule).
+ */
 bool cf_bls_aug_aggregate_verify(const struct cf_bls_pk *pks, const uint8_t *const *msgs,
                                  const size_t *msg_lens, size_t n, const struct cf_bls_sig *sig);
 
@@ -111,8 +118,7 @@ bool cf_bls_basic_verify(const struct cf_bls_pk *pk, const uint8_t *msg, size_t 
                          const struct cf_bls_sig *sig);
 /* False when two messages are equal, as Chia's BasicSchemeMPL. */
 bool cf_bls_basic_aggregate_verify(const struct cf_bls_pk *pks, const uint8_t *const *msgs,
-                                   const size_t *msg_lens, size_t n,
-                                   const struct cf_bls_sig *sig);
+                                   const size_t *msg_lens, size_t n, const struct cf_bls_sig *sig);
 
 void cf_bls_pop_sign(struct cf_bls_sig *sig, const struct cf_bls_sk *sk, const uint8_t *msg,
                      size_t msg_len);
@@ -120,7 +126,7 @@ bool cf_bls_pop_verify(const struct cf_bls_pk *pk, const uint8_t *msg, size_t ms
                        const struct cf_bls_sig *sig);
 bool cf_bls_pop_aggregate_verify(const struct cf_bls_pk *pks, const uint8_t *const *msgs,
                                  const size_t *msg_lens, size_t n, const struct cf_bls_sig *sig);
-/* All pks sign the same message. */
+/* All pks sign the same message: their sum is verified as one key (n = 0 is false). */
 bool cf_bls_pop_fast_aggregate_verify(const struct cf_bls_pk *pks, size_t n, const uint8_t *msg,
                                       size_t msg_len, const struct cf_bls_sig *sig);
 void cf_bls_pop_prove(struct cf_bls_sig *proof, const struct cf_bls_sk *sk);

@@ -31,22 +31,22 @@
 struct cf_harvester;
 
 struct cf_harvester_params {
-    const char *network_id;            /* "mainnet" */
-    const char *ca_crt, *crt, *key;    /* private CA, harvester certificate and key */
-    const char *farmer_host;           /* NULL: no farmer (registry only) */
+    const char *network_id;         /* "mainnet" */
+    const char *ca_crt, *crt, *key; /* private CA, harvester certificate and key */
+    const char *farmer_host;        /* NULL: no farmer (registry only) */
     uint16_t farmer_port;
-    char **plot_dirs;                  /* absolute directories */
+    char **plot_dirs; /* absolute directories */
     size_t n_plot_dirs;
     bool recursive, follow_links;
-    uint32_t refresh_seconds;          /* plots_refresh_parameter.interval_seconds; 0: 120 */
-    uint32_t retry_invalid_seconds;    /* 0: 1200 */
-    unsigned disk_read_bound;          /* reads in flight per disk; 0: 4 */
-    const char *cache_path;            /* persistent header cache; NULL: none */
+    uint32_t refresh_seconds;       /* plots_refresh_parameter.interval_seconds; 0: 120 */
+    uint32_t retry_invalid_seconds; /* 0: 1200 */
+    unsigned disk_read_bound;       /* reads in flight per disk; 0: 4 */
+    const char *cache_path;         /* persistent header cache; NULL: none */
     /* Tests and benchmarks. */
-    const char *protocol_version;      /* announced to the farmer; NULL: "0.0.38" */
-    uint64_t reconnect_ms;             /* first reconnect delay; 0: 1000 (doubles up to 60 s) */
-    uint64_t read_delay_ms;            /* sleep this long per plot read (a slow disk) */
-    uint64_t sync_timeout_ms;          /* plot-sync response wait; 0: 10000 */
+    const char *protocol_version; /* announced to the farmer; NULL: "0.0.38" */
+    uint64_t reconnect_ms;        /* first reconnect delay; 0: 1000 (doubles up to 60 s) */
+    uint64_t read_delay_ms;       /* sleep this long per plot read (a slow disk) */
+    uint64_t sync_timeout_ms;     /* plot-sync response wait; 0: 10000 */
     /* Benchmarks only: farm files sharing a plot id (hard links of one plot under many names)
      * instead of listing them as duplicates, and spread plots over this many pretend disks
      * (by a hash of the path) instead of their st_dev; 0: real disks. */
@@ -68,14 +68,14 @@ enum cf_err cf_harvester_set_dirs(struct cf_harvester *h, char **dirs, size_t n,
 
 struct cf_harvester_stats {
     size_t plots_ok, plots_failed, plots_nokey, plots_duplicate, plots_copying;
-    uint64_t scans;                /* snapshots installed */
+    uint64_t scans; /* snapshots installed */
     double last_scan_seconds;
     size_t last_scan_opened, last_scan_cached;
-    uint64_t signage_points;       /* handled */
-    uint64_t lookups;              /* plot lookups run */
-    uint64_t proofs;               /* NewProofOfSpace sent */
-    uint64_t signatures;           /* RespondSignatures sent */
-    uint64_t syncs_done;           /* plot syncs the farmer acknowledged to the end */
+    uint64_t signage_points; /* handled */
+    uint64_t lookups;        /* plot lookups run */
+    uint64_t proofs;         /* NewProofOfSpace sent */
+    uint64_t signatures;     /* RespondSignatures sent */
+    uint64_t syncs_done;     /* plot syncs the farmer acknowledged to the end */
     bool connected;
     bool sync_running;
     size_t disks;

@@ -163,6 +163,16 @@ bool cf_peer_local(const struct cf_peer *p);
 void cf_peer_set_user(struct cf_peer *p, void *user);
 void *cf_peer_user(const struct cf_peer *p);
 
+/* Counters of one connection since its Handshake (for the service's per-peer status). */
+struct cf_peer_stats {
+    uint64_t msgs_in, msgs_out;   /* Messages, the Handshake included */
+    uint64_t bytes_in, bytes_out; /* Message frames (envelope + data), not TLS or WebSocket */
+    uint64_t connected_ms;        /* loop time at which the Handshake completed */
+    size_t queued;                /* bytes waiting to be written */
+    size_t held;                  /* bytes held back by the outbound rate limit */
+};
+void cf_peer_get_stats(const struct cf_peer *p, struct cf_peer_stats *out);
+
 /* Our own node id (SHA-256 of our certificate), 32 bytes. */
 const uint8_t *cf_peer_own_node_id(const struct cf_peer_service *s);
 /* Number of connected (handshaken) peers; whether addr is banned now. */

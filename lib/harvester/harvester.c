@@ -20,9 +20,9 @@
 #include "cfarm/proto.h"
 #include "harvester/service.h"
 
-#define MOD "cfarm.harvester"
-#define SP_WINDOW_MS 30000u   /* work for a signage point older than this is dropped */
-#define SP_WARN_MS 8000u      /* Chia's "should be below 8 seconds" */
+#define MOD            "cfarm.harvester"
+#define SP_WINDOW_MS   30000u /* work for a signage point older than this is dropped */
+#define SP_WARN_MS     8000u  /* Chia's "should be below 8 seconds" */
 #define BACKOFF_MAX_MS 60000u
 /* v1 plots stop passing at HARD_FORK2_HEIGHT + 255 * EPOCH_BLOCKS; with Chia's placeholder
  * HARD_FORK2_HEIGHT (0xFFFFFFFA) that height is past any uint32 height, so no check is made. */
@@ -185,9 +185,9 @@ static void scan_start(struct cf_harvester *h)
 
 static void log_new_problems(const struct hv_snapshot *prev, const struct hv_snapshot *s)
 {
-    static const char *const what[HV__STATES] = {
-        NULL, "failed to open", "has no key of this farmer", "is a duplicate",
-        "is still being copied"};
+    static const char *const what[HV__STATES] = {NULL, "failed to open",
+                                                 "has no key of this farmer", "is a duplicate",
+                                                 "is still being copied"};
 
     for (size_t i = 0; i < s->n; i++) {
         size_t j;
@@ -239,9 +239,11 @@ static void scan_done(void *arg)
                    "loaded %zu plots (%zu failed, %zu no key, %zu duplicates, %zu copying) in "
                    "%.3f s: %zu headers read, %zu from cache",
                    h->snap->count[HV_OK], h->snap->count[HV_FAILED], h->snap->count[HV_NOKEY],
-                   h->snap->count[HV_DUPLICATE], h->snap->count[HV_COPYING],
-                   h->snap->scan_seconds, h->snap->opened, h->snap->cached);
+                   h->snap->count[HV_DUPLICATE], h->snap->count[HV_COPYING], h->snap->scan_seconds,
+                   h->snap->opened, h->snap->cached);
         hv_snapshot_unref(old);
+        /* Every later scan reuses the snapshot's records: the file's entries served their turn. */
+        hv_cache_forget(h->cache);
     }
     scan_ctx_free(c);
     if (h->scan_again)
@@ -340,8 +342,8 @@ static void send_proof(struct cf_harvester *h, struct hv_sp *sp, const struct hv
     if (send_body(h, CF_MSG_NEW_PROOF_OF_SPACE, CF_CLS_NEW_PROOF_OF_SPACE, &m) == CF_OK) {
         sp->proofs++;
         h->st.proofs++;
-        cf_log(CF_LOG_INFO, MOD, "found proof (required iters %" PRIu64 ") in %s",
-               f->iters, j->job.plot->path);
+        cf_log(CF_LOG_INFO, MOD, "found proof (required iters %" PRIu64 ") in %s", f->iters,
+               j->job.plot->path);
     }
     free(ident);
 }
@@ -388,14 +390,18 @@ static void lookup_done(void *arg)
                    plot->path, disk, (double)(j->job.finished_ms - sp->arrived_ms) / 1000);
         }
         if (now - sp->arrived_ms > SP_WINDOW_MS && j->nfound > 0)
-            cf_log(CF_LOG_WARNING, MOD, "dropping %zu proofs of %s: the signage point is %.1f s "
-                   "old", j->nfound, plot->path, (double)(now - sp->arrived_ms) / 1000);
+            cf_log(CF_LOG_WARNING, MOD,
+                   "dropping %zu proofs of %s: the signage point is %.1f s "
+                   "old",
+                   j->nfound, plot->path, (double)(now - sp->arrived_ms) / 1000);
         else
             for (size_t i = 0; i < j->nfound; i++)
                 send_proof(h, sp, j, &j->found[i]);
     } else if (j->job.skipped && !h->closing) {
-        cf_log(CF_LOG_WARNING, MOD, "skipped the lookup on %s (disk %s): the signage point "
-               "expired while it waited for the disk", plot->path, disk);
+        cf_log(CF_LOG_WARNING, MOD,
+               "skipped the lookup on %s (disk %s): the signage point "
+               "expired while it waited for the disk",
+               plot->path, disk);
     }
     hv_plot_unref(plot);
     free(j);
@@ -415,8 +421,7 @@ static enum cf_err decode_nsph(struct cf_harvester *h, const struct cf_peer_msg 
     for (int i = 0; i < 3; i++) {
         if (order[i] == 0) {
             memset(&legacy, 0, sizeof legacy);
-            err = cf_proto_decode(CF_CLS_NEW_SIGNAGE_POINT_HARVESTER, 36, m->data, m->len,
-                                  &legacy);
+            err = cf_proto_decode(CF_CLS_NEW_SIGNAGE_POINT_HARVESTER, 36, m->data, m->len, &legacy);
             if (err)
                 continue;
             memset(out, 0, sizeof *out);
@@ -429,8 +434,7 @@ static enum cf_err decode_nsph(struct cf_harvester *h, const struct cf_peer_msg 
             *prefix_bits = legacy.filter_prefix_bits;
             return CF_OK;
         }
-        err = cf_proto_decode(CF_CLS_NEW_SIGNAGE_POINT_HARVESTER2, order[i], m->data, m->len,
-                              out);
+        err = cf_proto_decode(CF_CLS_NEW_SIGNAGE_POINT_HARVESTER2, order[i], m->data, m->len, out);
         if (!err) {
             *prefix_bits = (uint8_t)cf_pos_prefix_bits(out->peak_height);
             return CF_OK;
@@ -479,7 +483,8 @@ static enum cf_err on_nsph(struct cf_peer *p, const struct cf_peer_msg *m, void 
         goto out;
     }
     h->st.signage_points++;
-    cf_log(CF_LOG_DEBUG, MOD, "signage point: filter bits %u, own %d farmer %d", bits, h->own_ver, h->farmer_ver);
+    cf_log(CF_LOG_DEBUG, MOD, "signage point: filter bits %u, own %d farmer %d", bits, h->own_ver,
+           h->farmer_ver);
     sp = calloc(1, sizeof *sp);
     if (sp == NULL)
         goto out;
@@ -568,8 +573,8 @@ static void sign_done(void *arg)
     r.message_signatures.count = j->n;
     cf_buf_init(&b, CF_PEER_MAX_MESSAGE);
     if (cf_proto_encode(CF_CLS_RESPOND_SIGNATURES, h->farmer_ver, &r, &b) == CF_OK) {
-        struct cf_peer_msg req = {.type = CF_MSG_REQUEST_SIGNATURES, .has_id = c->has_id,
-                                  .id = c->id};
+        struct cf_peer_msg req = {
+            .type = CF_MSG_REQUEST_SIGNATURES, .has_id = c->has_id, .id = c->id};
 
         if (cf_peer_reply(h->peer, &req, CF_MSG_RESPOND_SIGNATURES, b.data, b.len) == CF_OK)
             h->st.signatures++;
@@ -595,8 +600,7 @@ static enum cf_err decode_flex(enum cf_proto_cls cls, int first, const struct cf
     return err;
 }
 
-static enum cf_err on_request_signatures(struct cf_peer *p, const struct cf_peer_msg *m,
-                                         void *user)
+static enum cf_err on_request_signatures(struct cf_peer *p, const struct cf_peer_msg *m, void *user)
 {
     struct cf_harvester *h = user;
     struct cf_request_signatures rq;
@@ -717,8 +721,8 @@ static enum cf_err on_request_plots(struct cf_peer *peer, const struct cf_peer_m
     r.no_key_filenames.count = nk;
     cf_buf_init(&b, CF_PEER_MAX_MESSAGE);
     /* RespondPlots has the same shape with Plot entries: the list's item pointer is reused. */
-    err = cf_proto_encode(two ? CF_CLS_RESPOND_PLOTS2 : CF_CLS_RESPOND_PLOTS, h->farmer_ver, &r,
-                          &b);
+    err =
+        cf_proto_encode(two ? CF_CLS_RESPOND_PLOTS2 : CF_CLS_RESPOND_PLOTS, h->farmer_ver, &r, &b);
     if (!err)
         err = cf_peer_reply(peer, m, two ? CF_MSG_RESPOND_PLOTS2 : CF_MSG_RESPOND_PLOTS, b.data,
                             b.len);
@@ -816,8 +820,8 @@ static void on_disconnect(struct cf_peer *p, enum cf_err why, const char *detail
         hv_sync_stop(h);
     } else if (p == NULL) {
         cf_log(CF_LOG_INFO, MOD, "farmer at %s:%u not reachable (%s); retrying in %.1f s",
-               h->p.farmer_host, h->p.farmer_port,
-               detail && *detail ? detail : cf_strerror(why), (double)h->backoff_ms / 1000);
+               h->p.farmer_host, h->p.farmer_port, detail && *detail ? detail : cf_strerror(why),
+               (double)h->backoff_ms / 1000);
     }
     if (h->closing)
         return;
@@ -836,8 +840,8 @@ static enum cf_err copy_params(struct cf_harvester_params *d, const struct cf_ha
     d->key = s->key ? strdup(s->key) : NULL;
     d->farmer_host = s->farmer_host ? strdup(s->farmer_host) : NULL;
     d->cache_path = s->cache_path ? strdup(s->cache_path) : NULL;
-    d->protocol_version = strdup(s->protocol_version ? s->protocol_version
-                                                     : CF_PROTO_VERSION_STRING);
+    d->protocol_version =
+        strdup(s->protocol_version ? s->protocol_version : CF_PROTO_VERSION_STRING);
     d->plot_dirs = calloc(s->n_plot_dirs + 1, sizeof *d->plot_dirs);
     d->n_plot_dirs = 0;
     if (d->plot_dirs == NULL || d->network_id == NULL || d->protocol_version == NULL)
@@ -920,8 +924,8 @@ enum cf_err cf_harvester_new(struct cf_loop *loop, const struct cf_harvester_par
     h->loop = loop;
     err = copy_params(&h->p, params);
     if (!err && cf_proto_version_parse(h->p.protocol_version, &h->own_ver) != CF_OK)
-        err = cf_err_set(CF_ERR_INVAL, "protocol version '%s' not supported",
-                         h->p.protocol_version);
+        err =
+            cf_err_set(CF_ERR_INVAL, "protocol version '%s' not supported", h->p.protocol_version);
     if (err)
         goto fail;
     snprintf(announced_version, sizeof announced_version, "%s", h->p.protocol_version);
@@ -984,8 +988,7 @@ void cf_harvester_stats(const struct cf_harvester *h, struct cf_harvester_stats 
 
 enum cf_err cf_harvester_metrics(const struct cf_harvester *h, struct cf_buf *out)
 {
-    static const char *const names[HV__STATES] = {"ok", "failed", "no_key", "duplicate",
-                                                  "copying"};
+    static const char *const names[HV__STATES] = {"ok", "failed", "no_key", "duplicate", "copying"};
     enum cf_err err;
 
     err = cf_buf_printf(out, "# HELP cfarm_harvester_plots Plot files by state.\n"
@@ -994,23 +997,22 @@ enum cf_err cf_harvester_metrics(const struct cf_harvester *h, struct cf_buf *ou
         err = cf_buf_printf(out, "cfarm_harvester_plots{state=\"%s\"} %zu\n", names[s],
                             h->snap ? h->snap->count[s] : 0);
     if (!err)
-        err = cf_buf_printf(
-            out,
-            "# TYPE cfarm_harvester_signage_points_total counter\n"
-            "cfarm_harvester_signage_points_total %" PRIu64 "\n"
-            "# TYPE cfarm_harvester_lookups_total counter\n"
-            "cfarm_harvester_lookups_total %" PRIu64 "\n"
-            "# TYPE cfarm_harvester_proofs_total counter\n"
-            "cfarm_harvester_proofs_total %" PRIu64 "\n"
-            "# TYPE cfarm_harvester_signatures_total counter\n"
-            "cfarm_harvester_signatures_total %" PRIu64 "\n"
-            "# TYPE cfarm_harvester_farmer_connected gauge\n"
-            "cfarm_harvester_farmer_connected %d\n"
-            "# TYPE cfarm_harvester_plot_syncs_total counter\n"
-            "cfarm_harvester_plot_syncs_total %" PRIu64 "\n"
-            "# TYPE cfarm_harvester_lookup_seconds histogram\n",
-            h->st.signage_points, h->st.lookups, h->st.proofs, h->st.signatures,
-            h->peer != NULL, h->st.syncs_done);
+        err = cf_buf_printf(out,
+                            "# TYPE cfarm_harvester_signage_points_total counter\n"
+                            "cfarm_harvester_signage_points_total %" PRIu64 "\n"
+                            "# TYPE cfarm_harvester_lookups_total counter\n"
+                            "cfarm_harvester_lookups_total %" PRIu64 "\n"
+                            "# TYPE cfarm_harvester_proofs_total counter\n"
+                            "cfarm_harvester_proofs_total %" PRIu64 "\n"
+                            "# TYPE cfarm_harvester_signatures_total counter\n"
+                            "cfarm_harvester_signatures_total %" PRIu64 "\n"
+                            "# TYPE cfarm_harvester_farmer_connected gauge\n"
+                            "cfarm_harvester_farmer_connected %d\n"
+                            "# TYPE cfarm_harvester_plot_syncs_total counter\n"
+                            "cfarm_harvester_plot_syncs_total %" PRIu64 "\n"
+                            "# TYPE cfarm_harvester_lookup_seconds histogram\n",
+                            h->st.signage_points, h->st.lookups, h->st.proofs, h->st.signatures,
+                            h->peer != NULL, h->st.syncs_done);
     for (size_t i = 0; !err && i < h->ndisks; i++) {
         const struct hv_disk_stats *d = &h->disks[i];
         char disk[32];

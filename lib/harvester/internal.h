@@ -35,26 +35,26 @@ struct cf_plot;
 struct cf_plot_info;
 
 enum hv_state {
-    HV_OK = 0,     /* farmed */
-    HV_FAILED,     /* could not be opened or read, or its keys do not add up */
-    HV_NOKEY,      /* farmer (or pool) key not the farmer's */
-    HV_DUPLICATE,  /* same plot id or same file name as a plot listed before it */
-    HV_COPYING,    /* shorter than its tables say: still being copied */
+    HV_OK = 0,    /* farmed */
+    HV_FAILED,    /* could not be opened or read, or its keys do not add up */
+    HV_NOKEY,     /* farmer (or pool) key not the farmer's */
+    HV_DUPLICATE, /* same plot id or same file name as a plot listed before it */
+    HV_COPYING,   /* shorter than its tables say: still being copied */
     HV__STATES
 };
 
 /* One plot file. Immutable after hv_scan() made it, except `bad` (set once by a lookup). */
 struct hv_plot {
-    int refs;              /* atomic */
-    int bad;               /* atomic: a lookup failed on this file */
-    char *path;            /* absolute */
-    const char *name;      /* file name inside path */
+    int refs;         /* atomic */
+    int bad;          /* atomic: a lookup failed on this file */
+    char *path;       /* absolute */
+    const char *name; /* file name inside path */
     uint64_t size, mtime;
     dev_t dev;
-    struct cf_plot *plot;  /* NULL for failed / copying files */
+    struct cf_plot *plot; /* NULL for failed / copying files */
     struct cf_bls_pk plot_pk;
     enum hv_state open_state; /* HV_OK when the file opened and its keys add up */
-    uint64_t failed_at;    /* unix seconds of the failure, for retry_invalid_seconds */
+    uint64_t failed_at;       /* unix seconds of the failure, for retry_invalid_seconds */
 };
 
 struct hv_plot *hv_plot_ref(struct hv_plot *p);
@@ -62,15 +62,15 @@ void hv_plot_unref(struct hv_plot *p);
 const struct cf_plot_info *hv_plot_info(const struct hv_plot *p);
 
 struct hv_snapshot {
-    int refs;                /* atomic */
-    struct hv_plot **plots;  /* sorted by path */
-    uint8_t *state;          /* enum hv_state per plot */
+    int refs;               /* atomic */
+    struct hv_plot **plots; /* sorted by path */
+    uint8_t *state;         /* enum hv_state per plot */
     size_t n;
     size_t count[HV__STATES];
     uint64_t generation;
     double scan_seconds;
-    size_t opened;           /* headers read from plot files in this scan */
-    size_t cached;           /* records taken from the persistent cache */
+    size_t opened; /* headers read from plot files in this scan */
+    size_t cached; /* records taken from the persistent cache */
 };
 
 struct hv_snapshot *hv_snapshot_ref(struct hv_snapshot *s);
@@ -83,6 +83,8 @@ struct hv_cache;
 /* Load path (a missing or malformed file gives an empty cache). Never fails but for memory. */
 enum cf_err hv_cache_load(const char *path, struct hv_cache **out);
 void hv_cache_free(struct hv_cache *c);
+/* Drop the entries read from the file (once the first scan used them; saves keep working). */
+void hv_cache_forget(struct hv_cache *c);
 /* Write the records of snapshot s (files that opened) to the cache's path atomically. */
 enum cf_err hv_cache_save(struct hv_cache *c, const struct hv_snapshot *s);
 
@@ -95,9 +97,9 @@ struct hv_scan_args {
     const struct cf_bls_pk *pool_keys;
     size_t npool;
     uint64_t retry_invalid_seconds;
-    struct hv_cache *cache;              /* may be NULL */
-    bool allow_same_id;                  /* benchmarks: no duplicates by plot id */
-    unsigned fake_disks;                 /* benchmarks: disks by a hash of the path */
+    struct hv_cache *cache; /* may be NULL */
+    bool allow_same_id;     /* benchmarks: no duplicates by plot id */
+    unsigned fake_disks;    /* benchmarks: disks by a hash of the path */
 };
 
 /* Build the next snapshot from prev (may be NULL). Runs off the loop. */
@@ -111,10 +113,10 @@ typedef void (*hv_job_fn)(struct hv_job *job);
 
 struct hv_job {
     struct hv_job *next;
-    struct hv_plot *plot;    /* referenced by the job */
-    hv_job_fn work;          /* on the disk's thread */
-    cf_loop_fn done;         /* on the loop, with the job as argument */
-    uint64_t deadline_ms;    /* monotonic; 0: none. Work past it is skipped (skipped = true) */
+    struct hv_plot *plot; /* referenced by the job */
+    hv_job_fn work;       /* on the disk's thread */
+    cf_loop_fn done;      /* on the loop, with the job as argument */
+    uint64_t deadline_ms; /* monotonic; 0: none. Work past it is skipped (skipped = true) */
     bool skipped;
     uint64_t queued_ms, started_ms, finished_ms;
     struct hv_engine *engine;
@@ -136,7 +138,7 @@ uint64_t hv_now_ms(void);
 /* ---- the jobs the service queues (work functions in lookup.c) ---- */
 
 #define HV_MAX_FOUND 8
-#define HV_MAX_SIGN 16
+#define HV_MAX_SIGN  16
 #define HV_PROOF_MAX 400 /* CF_POS_PROOF_MAX_LEN */
 
 struct hv_found {
@@ -149,8 +151,8 @@ struct hv_found {
 /* Qualities for one plot at one signage point, then full proofs for those good enough. */
 struct hv_lookup_job {
     struct hv_job job;
-    void *sp;                /* the service's signage point */
-    uint8_t challenge[32];   /* proof-of-space challenge */
+    void *sp;              /* the service's signage point */
+    uint8_t challenge[32]; /* proof-of-space challenge */
     uint8_t sp_hash[32];
     uint64_t difficulty, sub_slot_iters;
     size_t nqualities;

@@ -28,8 +28,8 @@ void hv_lookup_work(struct hv_job *job)
     uint64_t threshold = j->sub_slot_iters / CF_MAINNET_NUM_SPS_SUB_SLOT;
     enum cf_err err;
 
-    err = cf_plot_qualities(job->plot->plot, j->challenge, q, CF_PLOT_MAX_QUALITIES,
-                            &j->nqualities, &io);
+    err = cf_plot_qualities(job->plot->plot, j->challenge, q, CF_PLOT_MAX_QUALITIES, &j->nqualities,
+                            &io);
     for (size_t i = 0; !err && i < j->nqualities && j->nfound < HV_MAX_FOUND; i++) {
         struct hv_found *f = &j->found[j->nfound];
         uint64_t iters;

@@ -161,7 +161,7 @@ static enum cf_err encode_msg(struct cf_harvester *h, const struct hv_sync_msg *
     switch (m->type) {
     case CF_MSG_PLOT_SYNC_START: {
         struct cf_plot_sync_start b = {id, s->initial_next, s->initial_next ? 0 : s->last_sync_id,
-                                       (uint32_t)s->snap->count[HV_OK], 1};
+                                       (uint32_t)s->snap->n, 1};
 
         return cf_proto_encode(CF_CLS_PLOT_SYNC_START, h->farmer_ver, &b, out);
     }
@@ -194,11 +194,10 @@ static enum cf_err encode_msg(struct cf_harvester *h, const struct hv_sync_msg *
     default: {
         struct cf_str *items = calloc(count ? count : 1, sizeof *items);
         struct cf_plot_sync_path_list b;
-        const char **src = m->type == CF_MSG_PLOT_SYNC_REMOVED ? (const char **)s->removed
-                           : m->type == CF_MSG_PLOT_SYNC_INVALID ? s->lists[LIST_INVALID]
-                           : m->type == CF_MSG_PLOT_SYNC_KEYS_MISSING
-                               ? s->lists[LIST_KEYS_MISSING]
-                               : s->lists[LIST_DUPLICATES];
+        const char **src = m->type == CF_MSG_PLOT_SYNC_REMOVED        ? (const char **)s->removed
+                           : m->type == CF_MSG_PLOT_SYNC_INVALID      ? s->lists[LIST_INVALID]
+                           : m->type == CF_MSG_PLOT_SYNC_KEYS_MISSING ? s->lists[LIST_KEYS_MISSING]
+                                                                      : s->lists[LIST_DUPLICATES];
 
         if (items == NULL)
             return err;
@@ -269,9 +268,11 @@ static void sync_start(struct cf_harvester *h)
     s->running = true;
     s->again = false;
     s->next = 0;
-    cf_log(CF_LOG_DEBUG, MOD, "plot sync %llu: %zu loaded, %zu removed, %zu invalid, %zu no key, "
-           "%zu duplicates (%s)", (unsigned long long)s->sync_id, s->nloaded, s->nremoved,
-           s->nlists[0], s->nlists[1], s->nlists[2], s->initial_next ? "initial" : "delta");
+    cf_log(CF_LOG_DEBUG, MOD,
+           "plot sync %llu: %zu loaded, %zu removed, %zu invalid, %zu no key, "
+           "%zu duplicates (%s)",
+           (unsigned long long)s->sync_id, s->nloaded, s->nremoved, s->nlists[0], s->nlists[1],
+           s->nlists[2], s->initial_next ? "initial" : "delta");
     send_current(h);
 }
 

@@ -32,9 +32,9 @@
 #include "cfarm/plot.h"
 #include "harvester/internal.h"
 
-#define CACHE_MAGIC "CFHVCACHE1\n"
+#define CACHE_MAGIC     "CFHVCACHE1\n"
 #define CACHE_MAGIC_LEN 11
-#define SCAN_MAX_DEPTH 32
+#define SCAN_MAX_DEPTH  32
 #define HV_SCAN_THREADS 8
 
 /* ---- records and snapshots ---- */
@@ -198,6 +198,15 @@ enum cf_err hv_cache_load(const char *path, struct hv_cache **out)
     cf_buf_free(&b);
     *out = c;
     return CF_OK;
+}
+
+void hv_cache_forget(struct hv_cache *c)
+{
+    if (c == NULL)
+        return;
+    pthread_mutex_lock(&c->lock);
+    cache_clear(c);
+    pthread_mutex_unlock(&c->lock);
 }
 
 void hv_cache_free(struct hv_cache *c)
@@ -466,8 +475,8 @@ static pthread_mutex_t sort_lock = PTHREAD_MUTEX_INITIALIZER;
 static int by_id(const void *a, const void *b)
 {
     size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    int c = memcmp(hv_plot_info(sort_snap->plots[x])->id, hv_plot_info(sort_snap->plots[y])->id,
-                   32);
+    int c =
+        memcmp(hv_plot_info(sort_snap->plots[x])->id, hv_plot_info(sort_snap->plots[y])->id, 32);
 
     return c ? c : (x < y ? -1 : x > y);
 }
@@ -615,7 +624,10 @@ static void open_new(const struct hv_scan_args *a, struct hv_snapshot *s)
     open_part_main(&parts[0]);
     for (size_t t = 1; t < nt; t++)
         pthread_join(th[t], NULL);
-    if (nt < (size_t)(cpus < 1 ? 1 : cpus > HV_SCAN_THREADS ? HV_SCAN_THREADS : cpus) && todo >= 64) {
+    if (nt < (size_t)(cpus < 1                 ? 1
+                      : cpus > HV_SCAN_THREADS ? HV_SCAN_THREADS
+                                               : cpus) &&
+        todo >= 64) {
         struct open_part rest = {a, s, 0, 1, 0, 0};
 
         open_part_main(&rest); /* anything a thread that failed to start would have taken */

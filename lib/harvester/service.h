@@ -10,7 +10,7 @@
 #include "cfarm/peer.h"
 #include "harvester/internal.h"
 
-#define HV_SYNC_BATCH 300
+#define HV_SYNC_BATCH   300
 #define HV_HIST_BUCKETS 10
 
 struct hv_sync_msg {
@@ -22,20 +22,20 @@ struct hv_sync_msg {
 /* The plot-sync sender (Chia's plot_sync/sender.py, stop-and-wait). */
 struct hv_sync {
     bool running;
-    bool again;              /* another sync wanted once this one is done */
-    bool initial_next;       /* the next sync is a full initial one */
+    bool again;        /* another sync wanted once this one is done */
+    bool initial_next; /* the next sync is a full initial one */
     uint64_t sync_id, last_sync_id;
     uint64_t started_unix;
     struct hv_snapshot *snap;
     struct hv_plot **loaded;
     size_t nloaded;
-    char **removed;          /* owned */
+    char **removed; /* owned */
     size_t nremoved;
-    const char **lists[3];   /* invalid, keys missing, duplicates (point into snap) */
+    const char **lists[3]; /* invalid, keys missing, duplicates (point into snap) */
     size_t nlists[3];
     struct hv_sync_msg *msgs;
     size_t nmsgs, next;
-    char **synced;           /* paths the farmer has after the last completed sync, sorted */
+    char **synced; /* paths the farmer has after the last completed sync, sorted */
     size_t nsynced;
     struct cf_loop_timer *timer;
 };
@@ -49,7 +49,7 @@ struct hv_disk_stats {
 
 struct cf_harvester {
     struct cf_loop *loop;
-    struct cf_harvester_params p;  /* strings owned */
+    struct cf_harvester_params p; /* strings owned */
     struct cf_peer_service *svc;
     struct cf_peer_dialer *dialer;
     struct cf_peer *peer;
@@ -69,7 +69,7 @@ struct cf_harvester {
     pthread_t scan_thread;
     struct cf_loop_timer *refresh;
 
-    size_t pending;            /* jobs and scan results posted back and not yet run */
+    size_t pending; /* jobs and scan results posted back and not yet run */
     bool closing;
 
     struct hv_sync sync;
@@ -79,8 +79,8 @@ struct cf_harvester {
 };
 
 /* plotsync.c */
-void hv_sync_trigger(struct cf_harvester *h);   /* after a refresh or a handshake */
-void hv_sync_stop(struct cf_harvester *h);      /* connection lost */
+void hv_sync_trigger(struct cf_harvester *h); /* after a refresh or a handshake */
+void hv_sync_stop(struct cf_harvester *h);    /* connection lost */
 void hv_sync_free(struct cf_harvester *h);
 enum cf_err hv_sync_on_response(struct cf_peer *p, const struct cf_peer_msg *m, void *user);
 /* Fill a Plot or Plot2 message entry from a record (plot2: struct cf_plot2). */

@@ -55,8 +55,11 @@ struct listener {
     struct cf_peer_service *s;
     int fd;
     struct cf_loop_io *io;
+    struct cf_loop_timer *pause; /* out of descriptors: stop accepting for a moment */
     struct listener *next;
 };
+
+#define ACCEPT_PAUSE_MS 1000
 
 struct pending {
     struct cf_peer *p;
@@ -95,6 +98,7 @@ struct cf_peer {
     size_t delayed_bytes;
     struct cf_loop_timer *delay_timer;
     struct cf_buf out;
+    struct cf_peer_stats stats;
     void *user;
     enum cf_err close_err;
     char close_detail[256];
@@ -296,6 +300,8 @@ static enum cf_err remote_close_reason(struct cf_peer *p, struct cf_ws *ws, enum
     else if (recv != 0 && recv != 1000)
         err = cf_err_set(CF_ERR_PROTOCOL, "the peer closed with code %u reason '%s'",
                          (unsigned)recv, reason);
+    if (err == CF_OK)
+        cf_err_clear(); /* a clean close has no detail; do not show a stale one */
     snprintf(p->close_detail, sizeof p->close_detail, "%s%s%s", cf_strerror(err),
              cf_err_detail()[0] ? ": " : "", cf_err_detail());
     return err;
@@ -411,6 +417,10 @@ static enum cf_err send_frame(struct cf_peer *p, uint8_t type, bool has_id, uint
         err = delay_frame(p, type, len);
     else if (!err)
         err = cf_ws_send(p->ws, p->out.data, p->out.len);
+    if (!err) {
+        p->stats.msgs_out++;
+        p->stats.bytes_out += p->out.len;
+    }
     if (p->out.cap > 65536) { /* do not keep a large scratch buffer per connection */
         cf_buf_free(&p->out);
         cf_buf_init(&p->out, CF_PEER_MAX_MESSAGE);
@@ -563,6 +573,7 @@ static void become_ready(struct cf_peer *p)
         }
     p->state = P_READY;
     p->was_ready = true;
+    p->stats.connected_ms = cf_loop_now_ms(s->loop);
     s->connected++;
     if (s->cfg.on_connect)
         s->cfg.on_connect(p, s->cfg.user);
@@ -659,6 +670,8 @@ static void ws_on_message(struct cf_ws *ws, const uint8_t *data, size_t len, voi
     (void)ws;
     if (p->state == P_CLOSING || p->state == P_OPENING)
         return;
+    p->stats.msgs_in++;
+    p->stats.bytes_in += len;
     err = cf_wire_msg_parse(data, len, &m);
     if (err) {
         peer_fail(p, CF_ERR_PROTOCOL, 1002,
@@ -728,6 +741,14 @@ static void ws_opts(const struct cf_peer_service *s, bool outbound, struct cf_ws
     o->max_queued = MAX_QUEUED;
 }
 
+static void on_accept_resume(struct cf_loop_timer *t, void *arg)
+{
+    struct listener *l = arg;
+
+    (void)t;
+    cf_loop_io_set(l->io, CF_LOOP_READ);
+}
+
 static void on_accept(struct cf_loop_io *io, int fd, unsigned events, void *arg)
 {
     struct listener *l = arg;
@@ -739,8 +760,15 @@ static void on_accept(struct cf_loop_io *io, int fd, unsigned events, void *arg)
         int c = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
         struct cf_peer *p;
 
-        if (c < 0)
+        if (c < 0) {
+            /* Without a free descriptor the pending connection stays queued and the listening
+             * socket stays readable: pause instead of spinning. */
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+                cf_loop_io_set(l->io, 0);
+                cf_loop_timer_start(l->pause, ACCEPT_PAUSE_MS);
+            }
             return;
+        }
         p = peer_new(l->s, false);
         if (p == NULL) {
             close(c);
@@ -792,7 +820,10 @@ enum cf_err cf_peer_listen(struct cf_peer_service *s, const char *host, uint16_t
     }
     freeaddrinfo(ai);
     l = calloc(1, sizeof *l);
-    if (l == NULL || cf_loop_io_new(s->loop, fd, CF_LOOP_READ, on_accept, l, &l->io) != CF_OK) {
+    if (l == NULL || cf_loop_timer_new(s->loop, on_accept_resume, l, &l->pause) != CF_OK ||
+        cf_loop_io_new(s->loop, fd, CF_LOOP_READ, on_accept, l, &l->io) != CF_OK) {
+        if (l)
+            cf_loop_timer_free(l->pause);
         free(l);
         close(fd);
         return CF_ERR_NOMEM;
@@ -986,6 +1017,7 @@ void cf_peer_service_free(struct cf_peer_service *s)
         struct listener *l = s->listeners;
 
         s->listeners = l->next;
+        cf_loop_timer_free(l->pause);
         cf_loop_io_free(l->io);
         close(l->fd);
         free(l);
@@ -1050,6 +1082,13 @@ void cf_peer_set_user(struct cf_peer *p, void *user)
 void *cf_peer_user(const struct cf_peer *p)
 {
     return p->user;
+}
+
+void cf_peer_get_stats(const struct cf_peer *p, struct cf_peer_stats *out)
+{
+    *out = p->stats;
+    out->queued = cf_ws_queued(p->ws);
+    out->held = p->delayed_bytes;
 }
 
 const uint8_t *cf_peer_own_node_id(const struct cf_peer_service *s)

@@ -117,15 +117,15 @@ static void test_fp(void)
     CHECK(!fp_from_bytes(&t, pb));
 }
 
-/* The MULX/ADX product (when this CPU and build use it) against the C one, including inputs
- * up to 2p - 1 as the lazy sums produce. */
+/* The MULX/ADX products and reduction (when this CPU and build use them) against the C ones,
+ * including inputs up to 2p - 1 as the lazy sums produce, and redc(a*b) against mont(a, b). */
 static void test_mont_paths(void)
 {
     fp pm1, a, b;
     uint64_t big[6], r1[6], r2[6];
     uint64_t carry = 0;
 
-    fp_neg(&pm1, &fp_one_c); /* Montgomery form of p - 1: some limbs large */
+    fp_neg(&pm1, &fp_one_c);      /* Montgomery form of p - 1: some limbs large */
     for (int i = 0; i < 6; i++) { /* big = 2p - 1 as a raw value */
         unsigned __int128 s = (unsigned __int128)bls_p_limbs[i] * 2 + carry;
         big[i] = (uint64_t)s;
@@ -135,10 +135,30 @@ static void test_mont_paths(void)
     for (int i = 0; i < 200; i++) {
         rnd_fp(&a);
         rnd_fp(&b);
-        const uint64_t *x = i % 4 == 0 ? big : a.l, *y = i % 3 == 0 ? big : i % 5 == 0 ? pm1.l : b.l;
+        const uint64_t *x = i % 4 == 0 ? big : a.l, *y = i % 3 == 0   ? big
+                                                         : i % 5 == 0 ? pm1.l
+                                                                      : b.l;
         fp_mont_mul_c(r1, x, y);
         fp_mont_mul(r2, x, y);
         CHECK_MEM(r1, r2, sizeof r1);
+        uint64_t w1[12], w2[12];
+        fp_mul_wide_c(w1, x, y);
+        fp_mul_wide(w2, x, y);
+        CHECK_MEM(w1, w2, sizeof w1);
+        uint64_t u1[6], u2[6];
+        fp_redc_low_c(u1, w1);
+#ifdef BLS_USE_MULX
+        if (bls_have_mulx) {
+            fp_redc_low_mulx(u2, w1);
+            CHECK_MEM(u1, u2, sizeof u1);
+        }
+#endif
+        /* redc of the wide product = the Montgomery product, for inputs below p */
+        if (x != big && y != big) {
+            fp_redc(u2, w1);
+            fp_mont_mul_c(r1, x, y);
+            CHECK_MEM(u2, r1, sizeof r1);
+        }
     }
     printf("test_bls_arith: Montgomery product via %s\n", bls_have_mulx ? "MULX/ADX" : "C only");
 }
@@ -174,6 +194,24 @@ static void test_fp2(void)
         fp2 xi_ = {fp_one_c, fp_one_c}, ns;
         fp2_mul(&ns, &b, &xi_);
         CHECK(!fp2_sqrt(&c, &ns));
+        /* the lazily reduced product against the schoolbook formula, also at p - 1 */
+        {
+            fp2 x, y, z;
+            fp t0, t1;
+            rnd_fp2(&x);
+            rnd_fp2(&y);
+            if (i == 0)
+                fp_neg(&x.c0, &fp_one_c), fp_neg(&x.c1, &fp_one_c), y = x;
+            fp2_mul(&z, &x, &y);
+            fp_mul(&t0, &x.c0, &y.c0);
+            fp_mul(&t1, &x.c1, &y.c1);
+            fp_sub(&t0, &t0, &t1);
+            CHECK(fp_eq(&z.c0, &t0));
+            fp_mul(&t0, &x.c0, &y.c1);
+            fp_mul(&t1, &x.c1, &y.c0);
+            fp_add(&t0, &t0, &t1);
+            CHECK(fp_eq(&z.c1, &t0));
+        }
         /* xi * a by multiplication */
         fp2 xi = {fp_one_c, fp_one_c};
         fp2_mul(&b, &a, &xi);
@@ -198,10 +236,11 @@ static void fp12_pow_be(fp12 *r, const fp12 *a, const uint8_t *e, size_t n)
 
 static void test_fp12(void)
 {
-    static const uint8_t P_BE[48] = {
-        0x1a, 0x01, 0x11, 0xea, 0x39, 0x7f, 0xe6, 0x9a, 0x4b, 0x1b, 0xa7, 0xb6, 0x43, 0x4b, 0xac, 0xd7,
-        0x64, 0x77, 0x4b, 0x84, 0xf3, 0x85, 0x12, 0xbf, 0x67, 0x30, 0xd2, 0xa0, 0xf6, 0xb0, 0xf6, 0x24,
-        0x1e, 0xab, 0xff, 0xfe, 0xb1, 0x53, 0xff, 0xff, 0xb9, 0xfe, 0xff, 0xff, 0xff, 0xff, 0xaa, 0xab};
+    static const uint8_t P_BE[48] = {0x1a, 0x01, 0x11, 0xea, 0x39, 0x7f, 0xe6, 0x9a, 0x4b, 0x1b,
+                                     0xa7, 0xb6, 0x43, 0x4b, 0xac, 0xd7, 0x64, 0x77, 0x4b, 0x84,
+                                     0xf3, 0x85, 0x12, 0xbf, 0x67, 0x30, 0xd2, 0xa0, 0xf6, 0xb0,
+                                     0xf6, 0x24, 0x1e, 0xab, 0xff, 0xfe, 0xb1, 0x53, 0xff, 0xff,
+                                     0xb9, 0xfe, 0xff, 0xff, 0xff, 0xff, 0xaa, 0xab};
     fp12 a, b, c, d;
 
     rnd_fp12(&a);
@@ -297,7 +336,8 @@ static void test_g1(void)
     g1_mul_vartime(&c, &g, k, 32);
     CHECK(g1_eq(&a, &c));
     CHECK(g1_eq(&b, &c));
-    /* A point on the curve outside G1: x = 0 is not (4 is a square) but a small search finds one. */
+    /* A point on the curve outside G1: x = 0 is not (4 is a square) but a small search finds one.
+     */
     int found = 0;
     for (uint64_t x = 1; x < 100 && !found; x++) {
         fp xf, rhs, y, b4;
@@ -319,11 +359,12 @@ static void test_g1(void)
 static void test_g2(void)
 {
     static const uint8_t H_EFF[80] = {
-        0x0b, 0xc6, 0x9f, 0x08, 0xf2, 0xee, 0x75, 0xb3, 0x58, 0x4c, 0x6a, 0x0e, 0xa9, 0x1b, 0x35, 0x28,
-        0x88, 0xe2, 0xa8, 0xe9, 0x14, 0x5a, 0xd7, 0x68, 0x99, 0x86, 0xff, 0x03, 0x15, 0x08, 0xff, 0xe1,
-        0x32, 0x9c, 0x2f, 0x17, 0x87, 0x31, 0xdb, 0x95, 0x6d, 0x82, 0xbf, 0x01, 0x5d, 0x12, 0x12, 0xb0,
-        0x2e, 0xc0, 0xec, 0x69, 0xd7, 0x47, 0x7c, 0x1a, 0xe9, 0x54, 0xcb, 0xc0, 0x66, 0x89, 0xf6, 0xa3,
-        0x59, 0x89, 0x4c, 0x0a, 0xde, 0xbb, 0xf6, 0xb4, 0xe8, 0x02, 0x00, 0x05, 0xaa, 0xa9, 0x55, 0x51};
+        0x0b, 0xc6, 0x9f, 0x08, 0xf2, 0xee, 0x75, 0xb3, 0x58, 0x4c, 0x6a, 0x0e, 0xa9, 0x1b,
+        0x35, 0x28, 0x88, 0xe2, 0xa8, 0xe9, 0x14, 0x5a, 0xd7, 0x68, 0x99, 0x86, 0xff, 0x03,
+        0x15, 0x08, 0xff, 0xe1, 0x32, 0x9c, 0x2f, 0x17, 0x87, 0x31, 0xdb, 0x95, 0x6d, 0x82,
+        0xbf, 0x01, 0x5d, 0x12, 0x12, 0xb0, 0x2e, 0xc0, 0xec, 0x69, 0xd7, 0x47, 0x7c, 0x1a,
+        0xe9, 0x54, 0xcb, 0xc0, 0x66, 0x89, 0xf6, 0xa3, 0x59, 0x89, 0x4c, 0x0a, 0xde, 0xbb,
+        0xf6, 0xb4, 0xe8, 0x02, 0x00, 0x05, 0xaa, 0xa9, 0x55, 0x51};
     g2p g, a, b, c, d, o;
     uint8_t k[32], enc[96];
 

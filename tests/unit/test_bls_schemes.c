@@ -21,9 +21,10 @@ static void sk_of(struct cf_bls_sk *sk, unsigned i)
 
 static void test_scalars(void)
 {
-    static const uint8_t r_be[32] = {0x73, 0xed, 0xa7, 0x53, 0x29, 0x9d, 0x7d, 0x48, 0x33, 0x39, 0xd8,
-                                     0x08, 0x09, 0xa1, 0xd8, 0x05, 0x53, 0xbd, 0xa4, 0x02, 0xff, 0xfe,
-                                     0x5b, 0xfe, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x01};
+    static const uint8_t r_be[32] = {0x73, 0xed, 0xa7, 0x53, 0x29, 0x9d, 0x7d, 0x48,
+                                     0x33, 0x39, 0xd8, 0x08, 0x09, 0xa1, 0xd8, 0x05,
+                                     0x53, 0xbd, 0xa4, 0x02, 0xff, 0xfe, 0x5b, 0xfe,
+                                     0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x01};
     struct cf_bls_sk a, b, c, one, zero;
 
     memset(&zero, 0, sizeof zero);
@@ -31,7 +32,7 @@ static void test_scalars(void)
     one.bytes[31] = 1;
     memcpy(a.bytes, r_be, 32);
     CHECK(cf_bls_sk_validate(&a) == CF_ERR_BAD_KEY); /* r itself */
-    a.bytes[31] = 0;                                    /* r - 1 */
+    a.bytes[31] = 0;                                 /* r - 1 */
     CHECK(cf_bls_sk_validate(&a) == CF_OK);
     CHECK(cf_bls_sk_validate(&zero) == CF_OK);
     cf_bls_sk_add(&b, &a, &one); /* (r - 1) + 1 = 0 */
@@ -149,6 +150,7 @@ static void test_codecs(void)
     memset(b, 0xff, 48);
     b[0] = 0x9f; /* x = 2^381 - 1 >= p */
     CHECK(cf_bls_pk_validate(b) == CF_ERR_BAD_POINT);
+    CHECK(strstr(cf_err_detail(), "x >= p") != NULL);
     memset(b, 0, 48);
     b[0] = 0xc0;
     b[47] = 1; /* non-canonical infinity */

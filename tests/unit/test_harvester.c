@@ -33,7 +33,7 @@
 #include "net_harness.h"
 #include "test.h"
 
-#define MAX_PATHS 64
+#define MAX_PATHS  64
 #define MAX_PROOFS 256
 
 /* ---- the test farmer ---- */
@@ -63,6 +63,10 @@ struct tfarm {
     char *plists[3][MAX_PATHS];
     size_t nplists[3];
     int syncs_done, sync_errors, drop_responses, msgs_seen;
+    int error_resume, error_reset; /* answer the next loaded message with such an error */
+    int starts_initial;
+    uint64_t expect_mid;          /* next message id of the running sync */
+    uint64_t cur_sync, last_sync; /* sync ids: running, last completed (Chia's checks) */
     /* signage point answers */
     struct got_proof proofs[MAX_PROOFS];
     size_t nproofs;
@@ -106,8 +110,7 @@ static void strs_del(char **a, size_t *n, const char *s)
         }
 }
 
-static void tf_send(struct tfarm *f, uint8_t type, enum cf_proto_cls cls, int ver,
-                    const void *body)
+static void tf_send(struct tfarm *f, uint8_t type, enum cf_proto_cls cls, int ver, const void *body)
 {
     struct cf_buf b;
 
@@ -167,10 +170,62 @@ static enum cf_err tf_sync(struct cf_peer *p, const struct cf_peer_msg *m, void 
     f->msgs_seen++;
     r.identifier = u.start.identifier; /* every body starts with the identifier */
     r.message_type = m->type;
+    if (m->type != CF_MSG_PLOT_SYNC_START && u.start.identifier.message_id != f->expect_mid) {
+        /* A resent message we already applied (its first answer was slow): refuse it as Chia's
+         * receiver does, naming the message expected. */
+        struct cf_buf b;
+
+        r.error.present = true;
+        r.error.v.code = 2;
+        r.error.v.message.s = "unexpected message id";
+        r.error.v.message.len = strlen(r.error.v.message.s);
+        r.error.v.expected_identifier.present = true;
+        r.error.v.expected_identifier.v = u.start.identifier;
+        r.error.v.expected_identifier.v.message_id = f->expect_mid;
+        cf_buf_init(&b, 4096);
+        if (cf_proto_encode(CF_CLS_PLOT_SYNC_RESPONSE, f->own_ver, &r, &b) == CF_OK)
+            cf_peer_send(p, CF_MSG_PLOT_SYNC_RESPONSE, b.data, b.len);
+        cf_buf_free(&b);
+        cf_proto_free(cls, &u);
+        return CF_OK;
+    }
+    if ((f->error_resume > 0 || f->error_reset > 0) &&
+        (m->type == CF_MSG_PLOT_SYNC_LOADED || m->type == CF_MSG_PLOT_SYNC_LOADED2)) {
+        /* Refuse it without applying it: with the identifier expected (resume there), or with
+         * none (the harvester must start over with an initial sync). */
+        struct cf_buf b;
+
+        r.error.present = true;
+        r.error.v.code = 2;
+        r.error.v.message.s = "injected by the test";
+        r.error.v.message.len = strlen(r.error.v.message.s);
+        if (f->error_resume > 0) {
+            f->error_resume--;
+            r.error.v.expected_identifier.present = true;
+            r.error.v.expected_identifier.v = u.start.identifier;
+        } else {
+            f->error_reset--;
+        }
+        cf_buf_init(&b, 4096);
+        if (cf_proto_encode(CF_CLS_PLOT_SYNC_RESPONSE, f->own_ver, &r, &b) == CF_OK)
+            cf_peer_send(p, CF_MSG_PLOT_SYNC_RESPONSE, b.data, b.len);
+        cf_buf_free(&b);
+        cf_proto_free(cls, &u);
+        return CF_OK;
+    }
     switch (m->type) {
     case CF_MSG_PLOT_SYNC_START:
-        if (u.start.initial)
+        f->expect_mid = 0;
+        if (u.start.initial) {
             strs_free(f->plots, &f->nplots);
+            f->starts_initial++;
+            f->last_sync = 0;
+        }
+        /* Chia's receiver: last_sync_id names the last completed sync, and a new sync id. */
+        if (u.start.last_sync_id != f->last_sync ||
+            u.start.identifier.sync_id == u.start.last_sync_id)
+            f->sync_errors++;
+        f->cur_sync = u.start.identifier.sync_id;
         strs_free(f->pend, &f->npend);
         for (int l = 0; l < 3; l++)
             strs_free(f->plists[l], &f->nplists[l]);
@@ -204,6 +259,7 @@ static enum cf_err tf_sync(struct cf_peer *p, const struct cf_peer_msg *m, void 
         break;
     }
     case CF_MSG_PLOT_SYNC_DONE:
+        f->last_sync = f->cur_sync;
         for (size_t i = 0; i < f->npend && f->nplots < MAX_PATHS; i++)
             f->plots[f->nplots++] = f->pend[i];
         f->npend = 0;
@@ -216,7 +272,9 @@ static enum cf_err tf_sync(struct cf_peer *p, const struct cf_peer_msg *m, void 
         break;
     }
     cf_proto_free(cls, &u);
-    if (f->drop_responses > 0 && (m->type == CF_MSG_PLOT_SYNC_LOADED || m->type == CF_MSG_PLOT_SYNC_LOADED2)) {
+    f->expect_mid++;
+    if (f->drop_responses > 0 &&
+        (m->type == CF_MSG_PLOT_SYNC_LOADED || m->type == CF_MSG_PLOT_SYNC_LOADED2)) {
         f->drop_responses--;
         return CF_OK;
     }
@@ -462,8 +520,8 @@ static void list_plots(void)
     while (d && (de = readdir(d)) != NULL && nplot_paths < 8) {
         char p[400];
 
-        if (strstr(de->d_name, ".plot") == NULL || strstr(de->d_name, "bad") ||
-            strstr(de->d_name, "copy"))
+        if (strstr(de->d_name, ".plot") == NULL || strcmp(de->d_name, "plot-k18-bad.plot") == 0 ||
+            strcmp(de->d_name, "plot-k18-copy.plot") == 0)
             continue;
         snprintf(p, sizeof p, "%s/%s", plot_dir, de->d_name);
         plot_paths[nplot_paths++] = strdup(p);
@@ -492,7 +550,7 @@ static struct cf_harvester *start_harvester(struct cf_loop *loop, struct harness
         .cache_path = cache,
         .protocol_version = version,
         .reconnect_ms = 100,
-        .sync_timeout_ms = 500,
+        .sync_timeout_ms = 1500,
     };
     struct cf_harvester *h = NULL;
 
@@ -771,6 +829,24 @@ static void lifecycle(struct cf_loop *loop, struct harness_root *r, struct tfarm
     }
     unlink(bad);
 
+    /* Plot-sync errors: one naming the expected message (resumed there), one naming none (the
+     * harvester starts over with an initial sync); the farmer ends with the full set. */
+    {
+        int initial_before = f.starts_initial;
+
+        f.error_resume = 1;
+        cf_harvester_refresh(h);
+        CHECK(wait_syncs(loop, &f, 6, nplot_paths));
+        CHECK_EQ_U64(f.error_resume, 0);
+        CHECK_EQ_U64(f.starts_initial, initial_before);
+        f.error_reset = 1;
+        cf_harvester_refresh(h);
+        CHECK(wait_syncs(loop, &f, 7, nplot_paths));
+        CHECK_EQ_U64(f.error_reset, 0);
+        CHECK_EQ_U64(f.starts_initial, initial_before + 1);
+        CHECK_EQ_U64(f.sync_errors, 0);
+    }
+
     /* The farmer goes away and comes back on the same port: a new initial sync. */
     tf_stop(&f);
     harness_run_for(loop, 300);
@@ -784,6 +860,66 @@ static void lifecycle(struct cf_loop *loop, struct harness_root *r, struct tfarm
     signage_round(loop, &f, 0, 0, true);
     tf_stop(&f);
     cf_harvester_free(h);
+}
+
+static bool wait_stats(struct cf_loop *loop, struct cf_harvester *h, uint64_t scans,
+                       struct cf_harvester_stats *st)
+{
+    uint64_t end = harness_ms() + HARNESS_WAIT_MS;
+
+    do {
+        cf_loop_run_once(loop, 20);
+        cf_harvester_stats(h, st);
+    } while (st->scans < scans && harness_ms() < end);
+    return st->scans >= scans;
+}
+
+/* States: plots whose farmer key the farmer did not send are "keys missing" (not farmed, listed);
+ * a file shorter than its tables is "still copying" (neither farmed nor listed as invalid); a
+ * subdirectory is searched only with recursive_plot_scan. */
+static void states(struct cf_loop *loop, struct harness_root *r)
+{
+    struct tfarm f;
+    struct cf_harvester *h;
+    struct cf_harvester_stats st;
+    char sub[200], part[300], cmd[800];
+    char *dirs[1] = {plot_dir};
+    struct stat sb;
+
+    printf("keys missing, copying, recursive scan\n");
+    memset(&f, 0, sizeof f);
+    f.fkeys[f.nf++] = farmer_pk; /* only the plotter's plot has its farmer key sent */
+    f.pkeys[f.np++] = pool_pk;
+    if (!tf_start(&f, loop, r, "0.0.38", 0))
+        return;
+    snprintf(sub, sizeof sub, "%s/incoming", plot_dir);
+    mkdir(sub, 0755);
+    snprintf(part, sizeof part, "%s/plot-k18-partial.plot", sub);
+    CHECK(stat(own_plot, &sb) == 0);
+    snprintf(cmd, sizeof cmd, "head -c %lld '%s' > '%s'", (long long)sb.st_size / 2, own_plot,
+             part);
+    CHECK(system(cmd) == 0);
+    h = start_harvester(loop, r, f.port, "0.0.38");
+    CHECK(wait_syncs(loop, &f, 1, 1));
+    CHECK(f.nplots == 1 && strcmp(f.plots[0], own_plot) == 0);
+    CHECK_EQ_U64(f.nlists[1], nplot_paths - 1);
+    for (size_t i = 0; i < nplot_paths; i++)
+        if (strcmp(plot_paths[i], own_plot) != 0)
+            CHECK(strs_has(f.lists[1], f.nlists[1], plot_paths[i]));
+    cf_harvester_stats(h, &st);
+    CHECK_EQ_U64(st.plots_ok, 1);
+    CHECK_EQ_U64(st.plots_nokey, nplot_paths - 1);
+    CHECK_EQ_U64(st.plots_copying, 0);
+    CHECK(cf_harvester_set_dirs(h, dirs, 1, true, false) == CF_OK);
+    CHECK(wait_stats(loop, h, st.scans + 1, &st));
+    CHECK_EQ_U64(st.plots_copying, 1);
+    CHECK_EQ_U64(st.plots_failed, 0);
+    CHECK(wait_syncs(loop, &f, 2, 1));
+    CHECK_EQ_U64(f.nlists[0], 0);
+    cf_harvester_free(h);
+    tf_stop(&f);
+    unlink(part);
+    rmdir(sub);
 }
 
 int main(void)
@@ -811,6 +947,7 @@ int main(void)
         version_pair(loop, &r, &keys, "0.0.36", "0.0.38");
         version_pair(loop, &r, &keys, "0.0.35", "0.0.35");
         lifecycle(loop, &r, &keys);
+        states(loop, &r);
     }
     for (size_t i = 0; i < nplot_paths; i++)
         free(plot_paths[i]);

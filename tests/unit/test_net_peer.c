@@ -12,6 +12,8 @@
 
 #include "net_harness.h"
 
+#include <sys/resource.h>
+
 #include "cfarm/peer.h"
 
 #define T_FARMING_INFO 12
@@ -247,6 +249,15 @@ static void test_handshake_and_requests(void)
     CHECK(harness_run_until(loop, &f.handled, HARNESS_WAIT_MS));
     CHECK_EQ_U64(f.last_type, T_FARMING_INFO);
     CHECK_EQ_U64(f.last_len, sizeof info);
+
+    {
+        struct cf_peer_stats st;
+
+        cf_peer_get_stats(f.peer, &st);
+        CHECK_EQ_U64(st.msgs_in, 2); /* Handshake, farming_info */
+        CHECK_EQ_U64(st.msgs_out, 1);
+        CHECK(st.bytes_in > sizeof info && st.connected_ms != 0);
+    }
 
     /* many concurrent requests each way; responses matched by id */
     f.handled = 0;
@@ -624,6 +635,39 @@ static void test_any_address(void)
     cf_peer_service_free(f.svc);
 }
 
+/* Out of file descriptors, the farmer stops accepting for a moment instead of spinning on a
+ * readable listening socket, and takes the waiting harvester once descriptors are back. */
+static void test_out_of_descriptors(void)
+{
+    struct side f, h;
+    struct cf_peer_config fc = config(&f, &root, CF_PEER_FARMER, CF_CERT_FARMER);
+    struct cf_peer_config hc = config(&h, &root, CF_PEER_HARVESTER, CF_CERT_HARVESTER);
+    struct cf_peer_dialer *d = NULL;
+    uint16_t port = start_farmer(&f, &fc, 0);
+    struct rlimit old, low;
+    int probe, iterations = 0;
+
+    start_harvester(&h, &hc);
+    CHECK(getrlimit(RLIMIT_NOFILE, &old) == 0);
+    CHECK(cf_peer_dial(h.svc, "127.0.0.1", port, false, &d) == CF_OK);
+    /* no descriptor left above the ones in use now */
+    probe = dup(0);
+    close(probe);
+    low = old;
+    low.rlim_cur = (rlim_t)probe;
+    CHECK(setrlimit(RLIMIT_NOFILE, &low) == 0);
+    for (uint64_t end = harness_ms() + 300; harness_ms() < end; iterations++)
+        cf_loop_run_once(loop, 20);
+    CHECK(iterations < 100); /* a spinning loop would go round thousands of times */
+    CHECK_EQ_U64(f.connects, 0);
+    CHECK(setrlimit(RLIMIT_NOFILE, &old) == 0);
+    CHECK(harness_run_until(loop, &h.connects, HARNESS_WAIT_MS));
+    CHECK_EQ_U64(f.connects, 1);
+    cf_peer_dialer_free(d);
+    cf_peer_service_free(h.svc);
+    cf_peer_service_free(f.svc);
+}
+
 static void test_versions(void)
 {
     CHECK(cf_peer_version_cmp("0.0.38", "0.0.37") > 0);
@@ -660,6 +704,7 @@ int main(void)
     timed("test_duplicate_and_keepalive", test_duplicate_and_keepalive);
     timed("test_many", test_many);
     timed("test_any_address", test_any_address);
+    timed("test_out_of_descriptors", test_out_of_descriptors);
     cf_loop_free(loop);
     harness_root_remove(&root);
     harness_root_remove(&other);

@@ -5,6 +5,7 @@
  * The key-derivation files of the same folder belong to vec_keys.
  *
  * Usage: vec_bls DIR   (DIR in the shared vector schema, e.g. ../shared/vectors)
+ * Counts are cases; a case fails when any of its checks does (each mismatch is printed).
  */
 #include <glob.h>
 #include <stdbool.h>
@@ -17,18 +18,31 @@
 #include "crypto/bls/bls_internal.h"
 #include "test.h"
 
+/* Counts are per case: a case passes when every check in it does. */
 static unsigned long n_pass, n_fail;
 static const char *cur_file;
 static size_t cur_case;
+static bool case_failed;
 
 static void tally(bool ok, const char *what)
 {
-    if (ok) {
-        n_pass++;
+    if (ok)
         return;
-    }
-    n_fail++;
+    case_failed = true;
     fprintf(stderr, "  MISMATCH %s case %zu: %s\n", cur_file, cur_case, what);
+}
+
+static void case_begin(void)
+{
+    case_failed = false;
+}
+
+static void case_end(void)
+{
+    if (case_failed)
+        n_fail++;
+    else
+        n_pass++;
 }
 
 /* Hex string of a member (NULL when absent or null); *n gets the byte length. Caller frees. */
@@ -138,8 +152,14 @@ static void run_group(const struct cf_json *c, int g2)
     }
 }
 
-static void run_g1(const struct cf_json *c) { run_group(c, 0); }
-static void run_g2(const struct cf_json *c) { run_group(c, 1); }
+static void run_g1(const struct cf_json *c)
+{
+    run_group(c, 0);
+}
+static void run_g2(const struct cf_json *c)
+{
+    run_group(c, 1);
+}
 
 /* ---- private_keys.json ---- */
 
@@ -281,8 +301,9 @@ static void run_verify(const struct cf_json *c, verify_fn fn)
 
     if (pk_ok && sig_ok)
         got = fn(&pk, msg, mlen, &sig);
-    tally(got == flag(c, "result"), cf_json_string(cf_json_get(c, "note")) ?
-                                        cf_json_string(cf_json_get(c, "note")) : "verify");
+    tally(got == flag(c, "result"), cf_json_string(cf_json_get(c, "note"))
+                                        ? cf_json_string(cf_json_get(c, "note"))
+                                        : "verify");
     if (cf_json_get(c, "pk_decodes"))
         tally((pk_ok && cf_bls_pk_validate(pk.bytes) == CF_OK) == flag(c, "pk_decodes"),
               "pk_decodes");
@@ -424,8 +445,7 @@ static bool parse_fp2(fp2 *r, const char *s)
     if (!comma || strncmp(s, "0x", 2) != 0 || strncmp(comma + 1, "0x", 2) != 0)
         return false;
     snprintf(tmp, sizeof tmp, "%.*s", (int)(comma - s - 2), s + 2);
-    if (cf_hex_decode(b, 48, &n, tmp, strlen(tmp)) != CF_OK || n != 48 ||
-        !fp_from_bytes(&r->c0, b))
+    if (cf_hex_decode(b, 48, &n, tmp, strlen(tmp)) != CF_OK || n != 48 || !fp_from_bytes(&r->c0, b))
         return false;
     if (cf_hex_decode(b, 48, &n, comma + 3, strlen(comma + 3)) != CF_OK || n != 48 ||
         !fp_from_bytes(&r->c1, b))
@@ -510,19 +530,28 @@ static void run_file(const char *path, const char *label, case_fn fn, int rfc)
         const char *dst = cf_json_string(cf_json_get(root, "dst"));
         cases = cf_json_get(root, "vectors");
         cur_case = 0;
-        for (c = cases ? cases->child : NULL; c; c = c->next, cur_case++)
+        for (c = cases ? cases->child : NULL; c; c = c->next, cur_case++) {
+            case_begin();
             run_rfc_h2c(c, dst);
+            case_end();
+        }
     } else if (rfc == 2) { /* expand_message_xmd */
         const char *dst = cf_json_string(cf_json_get(root, "DST"));
         cases = cf_json_get(root, "tests");
         cur_case = 0;
-        for (c = cases ? cases->child : NULL; c; c = c->next, cur_case++)
+        for (c = cases ? cases->child : NULL; c; c = c->next, cur_case++) {
+            case_begin();
             run_rfc_expand(c, dst);
+            case_end();
+        }
     } else {
         cases = cf_json_get(root, "cases");
         cur_case = 0;
-        for (c = cases ? cases->child : NULL; c; c = c->next, cur_case++)
+        for (c = cases ? cases->child : NULL; c; c = c->next, cur_case++) {
+            case_begin();
             fn(c);
+            case_end();
+        }
     }
 out:
     vec_file_report(label, n_pass, n_fail);

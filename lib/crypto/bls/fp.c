@@ -3,9 +3,11 @@
  *
  * Elements are kept in Montgomery form (a*R mod p, R = 2^384) and fully reduced, so every
  * operation ends with one masked conditional subtraction and equality is limb equality.
- * Multiplication is word-by-word Montgomery (CIOS) with 128-bit products; because p < 2^382 the
- * running sum never needs more than seven words. Nothing here branches on or indexes by element
- * values, except the helpers documented as public-data only (pow takes a public exponent).
+ * The Montgomery product and the additions are inline in bls_internal.h (the product's MULX/ADX
+ * twin is fp_mulx.h); this file has what is built from them: exponentiation with a public
+ * exponent (inverse, square root), byte conversions, and the CPU check that picks the product.
+ * Nothing here branches on or indexes by element values, except where documented as public-data
+ * only.
  */
 #include "crypto/bls/bls_internal.h"
 
@@ -27,7 +29,6 @@ static const uint64_t HALF_P[6] = BLS_P_MINUS_1_DIV_2;
 
 _Static_assert(BLS_P_INV_C == BLS_P_INV, "BLS_P_INV_C out of date");
 const uint64_t bls_p_limbs[6] = BLS_P_LIMBS;
-#define P bls_p_limbs
 const uint64_t bls_p_inv_word = BLS_P_INV;
 const fp fp_zero_c = {{0}};
 
@@ -173,7 +174,7 @@ bool fp_from_bytes(fp *r, const uint8_t in[48])
     uint64_t raw[6];
 
     load_be(raw, 6, in);
-    if (!lt6(raw, P))
+    if (!lt6(raw, bls_p_limbs))
         return false;
     fp_mont_mul(r->l, raw, R2);
     return true;

@@ -39,18 +39,41 @@ void fp2_conj(fp2 *r, const fp2 *a)
     fp_neg(&r->c1, &a->c1);
 }
 
+/* a -= b over 12 limbs; returns the borrow. */
+static uint8_t sub12(uint64_t a[12], const uint64_t b[12])
+{
+    uint8_t borrow = 0;
+
+    for (int i = 0; i < 12; i++)
+        borrow = bls_sbb(borrow, a[i], b[i], &a[i]);
+    return borrow;
+}
+
 void fp2_mul(fp2 *r, const fp2 *a, const fp2 *b)
 {
-    fp t0, t1, s0, s1;
+    /*
+     * Karatsuba with one reduction per coefficient: with double-width products
+     * t0 = a0 b0, t1 = a1 b1, t2 = (a0 + a1)(b0 + b1),
+     *   c1 = redc(t2 - t0 - t1)   (= a0 b1 + a1 b0 < 2p^2),
+     *   c0 = redc(t0 - t1 + [t0 < t1] p 2^384),
+     * both arguments below p 2^384 as fp_redc needs.
+     */
+    uint64_t t0[12], t1[12], t2[12];
+    fp sa, sb;
+    uint8_t c = 0;
 
-    fp_mont_mul(t0.l, a->c0.l, b->c0.l);
-    fp_mont_mul(t1.l, a->c1.l, b->c1.l);
-    fp_add_nr(&s0, &a->c0, &a->c1);
-    fp_add_nr(&s1, &b->c0, &b->c1);
-    fp_mont_mul(s0.l, s0.l, s1.l);
-    fp_sub(&r->c0, &t0, &t1);
-    fp_sub(&s0, &s0, &t0);
-    fp_sub(&r->c1, &s0, &t1);
+    fp_add_nr(&sa, &a->c0, &a->c1);
+    fp_add_nr(&sb, &b->c0, &b->c1);
+    fp_mul_wide(t0, a->c0.l, b->c0.l);
+    fp_mul_wide(t1, a->c1.l, b->c1.l);
+    fp_mul_wide(t2, sa.l, sb.l);
+    sub12(t2, t0);
+    sub12(t2, t1);
+    uint64_t mask = 0 - (uint64_t)sub12(t0, t1);
+    for (int i = 0; i < 6; i++)
+        c = bls_adc(c, t0[6 + i], bls_p_limbs[i] & mask, &t0[6 + i]);
+    fp_redc(r->c0.l, t0);
+    fp_redc(r->c1.l, t2);
 }
 
 void fp2_sqr(fp2 *r, const fp2 *a)

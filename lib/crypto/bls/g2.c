@@ -17,7 +17,7 @@
 #include "cfarm/err.h"
 #include "crypto/bls/bls_consts.h"
 
-#define FP2_ONE ((fp2){BLS_ONE, {{0}}})
+#define FP2_ONE  ((fp2){BLS_ONE, {{0}}})
 #define FP2_ZERO ((fp2){{{0}}, {{0}}})
 
 static const fp2 G2X = BLS_G2_X, G2Y = BLS_G2_Y, B2 = BLS_B2, PSI_X = BLS_PSI_X, PSI_Y = BLS_PSI_Y;
@@ -77,7 +77,7 @@ void g2_add(g2p *r, const g2p *a, const g2p *b)
     fp2_sub(&t5, &t5, &t2); /* X1Z2 + X2Z1 */
     fp2_dbl(&s, &t0);
     fp2_add(&t0, &s, &t0); /* 3 X1X2 */
-    mul_b3(&t2, &t2);     /* 3b Z1Z2 */
+    mul_b3(&t2, &t2);      /* 3b Z1Z2 */
     fp2_add(&z3, &t1, &t2);
     fp2_sub(&t1, &t1, &t2);
     mul_b3(&t5, &t5);
@@ -489,33 +489,32 @@ int g2_decompress(g2p *r, const uint8_t in[96])
     fp2 x, y, rhs;
 
     if (!(in[0] & 0x80))
-        return CF_ERR_BAD_POINT;
+        return cf_err_set(CF_ERR_BAD_POINT, "G2: compressed bit unset");
     if (in[0] & 0x40) {
         /* infinity: every other bit, the sign included, must be zero */
         any = in[0] & 0x3f;
         for (int i = 1; i < 96; i++)
             any |= in[i];
         if (any)
-            return CF_ERR_BAD_POINT;
+            return cf_err_set(CF_ERR_BAD_POINT, "G2: non-canonical infinity");
         g2_identity(r);
         return CF_OK;
     }
     memcpy(xb, in, 48);
     xb[0] &= 0x1f;
     if (!fp_from_bytes(&x.c1, xb) || !fp_from_bytes(&x.c0, in + 48))
-        return CF_ERR_BAD_POINT;
+        return cf_err_set(CF_ERR_BAD_POINT, "G2: a coordinate of x >= p");
     fp2_sqr(&rhs, &x);
     fp2_mul(&rhs, &rhs, &x);
     fp2_add(&rhs, &rhs, &B2);
     if (!fp2_sqrt(&y, &rhs))
-        return CF_ERR_BAD_POINT;
+        return cf_err_set(CF_ERR_BAD_POINT, "G2: x is not on the curve");
     if (fp2_is_lex_largest(&y) != ((in[0] >> 5) & 1))
         fp2_neg(&y, &y);
     r->x = x;
     r->y = y;
     r->z = FP2_ONE;
     if (!g2_in_subgroup_vartime(r))
-        return CF_ERR_NOT_IN_SUBGROUP;
+        return cf_err_set(CF_ERR_NOT_IN_SUBGROUP, "G2: point outside the prime-order subgroup");
     return CF_OK;
 }
-

@@ -226,8 +226,7 @@ static void hash2(g2p *r, const uint8_t *pre, size_t pre_len, const uint8_t *msg
     g2_clear_cofactor(r, &q0);
 }
 
-void bls_hash_to_g2(g2p *r, const uint8_t *msg, size_t msg_len, const uint8_t *dst,
-                    size_t dst_len)
+void bls_hash_to_g2(g2p *r, const uint8_t *msg, size_t msg_len, const uint8_t *dst, size_t dst_len)
 {
     hash2(r, NULL, 0, msg, msg_len, dst, dst_len);
 }

@@ -258,9 +258,8 @@ void cf_bls_aug_sign(struct cf_bls_sig *sig, const struct cf_bls_sk *sk, const u
     sign_core(sig, sk, pk.bytes, sizeof pk.bytes, msg, msg_len, CF_BLS_DST_AUG);
 }
 
-void cf_bls_aug_sign_prepend(struct cf_bls_sig *sig, const struct cf_bls_sk *sk,
-                             const uint8_t *msg, size_t msg_len,
-                             const struct cf_bls_pk *prepend_pk)
+void cf_bls_aug_sign_prepend(struct cf_bls_sig *sig, const struct cf_bls_sk *sk, const uint8_t *msg,
+                             size_t msg_len, const struct cf_bls_pk *prepend_pk)
 {
     sign_core(sig, sk, prepend_pk->bytes, CF_BLS_PK_LEN, msg, msg_len, CF_BLS_DST_AUG);
 }
@@ -428,8 +427,7 @@ bool cf_bls_aug_aggregate_verify(const struct cf_bls_pk *pks, const uint8_t *con
 
 /* BasicSchemeMPL refuses repeated messages even when the pairing equation holds. */
 bool cf_bls_basic_aggregate_verify(const struct cf_bls_pk *pks, const uint8_t *const *msgs,
-                                   const size_t *msg_lens, size_t n,
-                                   const struct cf_bls_sig *sig)
+                                   const size_t *msg_lens, size_t n, const struct cf_bls_sig *sig)
 {
     for (size_t i = 0; i < n; i++)
         for (size_t j = i + 1; j < n; j++)
