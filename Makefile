@@ -5,7 +5,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 FUZZ_SECONDS ?= 30
 
-.PHONY: all build test vectors bench asan fuzz fuzz-run format clean
+.PHONY: all build test vectors bench asan fuzz fuzz-run format clean demo
 
 all: build
 
@@ -36,6 +36,10 @@ fuzz:
 
 fuzz-run: fuzz
 	sh fuzz/run.sh build-fuzz/fuzz $(FUZZ_SECONDS)
+
+# The whole system on a fresh machine, about a minute (demo/run.sh says what it shows).
+demo:
+	sh demo/run.sh
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

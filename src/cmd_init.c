@@ -2,14 +2,16 @@
  * cmd_init.c: `cfarm init [--root DIR] [-c CA_DIR]`: prepare a root the way `chia init` does.
  *
  * Init is a list of steps run in order over one shared context; each step is idempotent (it keeps
- * what already exists, as chia does). Today there is one step, the TLS certificates; the default
- * config.yaml, key store and directories are further steps appended to `steps` below.
+ * what already exists, as chia does): the TLS certificates, then the default config.yaml (written
+ * only when absent; the certificates' paths are Chia's defaults, which that file names too).
+ * Further steps (key store, directories) are appended to `steps` below.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cfarm/cert.h"
+#include "cfarm/config.h"
 #include "cli.h"
 #include "commands.h"
 
@@ -57,8 +59,30 @@ static int step_certs(const struct init_ctx *ctx)
     return 0;
 }
 
+static int step_config(const struct init_ctx *ctx)
+{
+    bool created = false;
+    char *path = cli_path(ctx->root, CF_CONFIG_REL_PATH);
+    enum cf_err err;
+
+    if (path == NULL)
+        return cli_fail("init: out of memory");
+    err = cf_config_init_default(ctx->root, &created);
+    if (err) {
+        free(path);
+        return cli_fail_err("writing the default configuration", err);
+    }
+    if (created)
+        printf("created configuration %s\n", path);
+    else
+        printf("configuration %s already present, left as it is\n", path);
+    free(path);
+    return 0;
+}
+
 static const struct init_step steps[] = {
     {"certificates", step_certs},
+    {"configuration", step_config},
 };
 
 int cmd_init(int argc, char **argv)

@@ -11,5 +11,8 @@ int cmd_keys(int argc, char **argv);
 int plots_add_main(int argc, char **argv);
 int plots_remove_main(int argc, char **argv);
 int cmd_plots(int argc, char **argv);
+int cmd_farmer(int argc, char **argv);
+int cmd_farm(int argc, char **argv);
+int cmd_harvester(int argc, char **argv);
 
 #endif

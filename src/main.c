@@ -18,6 +18,9 @@ static const struct cf_cmd commands[] = {
     {"ping", cmd_ping, "connect to a farmer as a harvester and show its handshake"},
     {"msg", cmd_msg, "decode or encode a protocol message (hex <-> JSON)"},
     {"keys", cmd_keys, "generate, add, show, derive and delete keys"},
+    {"farmer", cmd_farmer, "run the farmer (--simulate: on a simulated chain)"},
+    {"farm", cmd_farm, "farm summary: what the running farmer sees"},
+    {"harvester", cmd_harvester, "run the harvester service in the foreground (--root DIR)"},
     {"plots", cmd_plots, "create, show, prove, verify, bench and check plots; add/remove plot dirs"},
 };
 
