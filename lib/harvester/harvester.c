@@ -223,6 +223,7 @@ static void scan_done(void *arg)
 
         log_new_problems(old, c->next);
         h->snap = c->next;
+        h->snap_keyed = c->a.nfarmer > 0;
         c->next = NULL;
         h->generation = h->snap->generation;
         h->st.scans++;
@@ -477,9 +478,10 @@ static enum cf_err on_nsph(struct cf_peer *p, const struct cf_peer_msg *m, void 
                cf_err_detail() ? cf_err_detail() : cf_strerror(err));
         return err;
     }
-    if (!h->keys_known || s == NULL) {
+    if (!h->keys_known || s == NULL || !h->snap_keyed) {
         cf_log(CF_LOG_DEBUG, MOD, "signage point ignored: %s",
-               h->keys_known ? "no plots scanned yet" : "no keys from the farmer yet");
+               h->keys_known ? "plots not yet checked against the farmer's keys"
+                             : "no keys from the farmer yet");
         goto out;
     }
     h->st.signage_points++;
