@@ -1,11 +1,13 @@
 /*
- * cmd_plots.c: `cfarm plots show|prove|verify|bench|check`, tools for plot files in the spirit of
+ * cmd_plots.c: `cfarm plots create|show|prove|verify|bench|check|add|remove`, in the spirit of
  * chiapos's ProofOfSpace program and `chia plots check`.
  *
  *   show FILE...                     header fields, memo public keys, size and format
  *   prove FILE --challenge HEX       JSON: every quality for the challenge with its full proof
  *   verify --id HEX --k K --challenge HEX --proof HEX   (cmd_plots_verify.c)
- *   bench [-n N] [--json] PATH...    lookups, proofs, verifications per second, reads and bytes
+ *   bench [-n N] [--json] [--cold] PATH...   lookups, proofs, verifications per second, reads
+ *                                    and bytes; --cold drops the plot from the page cache
+ *                                    before every lookup, to see what the disk itself sustains
  *   check [-n N] PATH...             N challenges per plot, every proof verified, a summary table
  *
  * PATH may be a plot file or a directory (its *.plot files). A plot that cannot be read is
@@ -13,6 +15,7 @@
  * the exit status is then 1. The plot's local master secret key is never printed.
  */
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +24,8 @@
 #include <unistd.h>
 
 #include "cfarm/buf.h"
+#include "cfarm/ct.h"
+#include "cfarm/keys.h"
 #include "cfarm/hash.h"
 #include "cfarm/hex.h"
 #include "cfarm/json.h"
@@ -119,6 +124,54 @@ static void print_hex(const char *label, const uint8_t *p, size_t n)
 
 /* ---- show ----------------------------------------------------------------------------------- */
 
+/*
+ * The plot public key, from the memo as a harvester derives it (local key 12381/8444/3/0 of the
+ * memo's local master key, plus the farmer key, plus the taproot key for contract plots), and
+ * whether it gives the plot id in the header. Secrets are wiped before returning.
+ */
+static int show_plot_keys(const struct cf_plot *p, const struct cf_plot_info *in)
+{
+    struct cf_plot_memo m;
+    struct cf_keys_memo km;
+    struct cf_keys_plot kp;
+    uint8_t raw[CF_KEYS_MEMO_MAX];
+    size_t n = 0;
+    enum cf_err err;
+    int rc = 0;
+
+    if ((err = cf_plot_read_memo(p, &m)) != CF_OK) {
+        printf("  %-22s unreadable memo: %s\n", "plot public key:", cf_strerror(err));
+        return 1;
+    }
+    if (m.kind == CF_PLOT_MEMO_POOL_PK) {
+        memcpy(raw, m.pool_pk, 48);
+        n = 48;
+    } else {
+        memcpy(raw, m.pool_contract_ph, 32);
+        n = 32;
+    }
+    memcpy(raw + n, m.farmer_pk, 48);
+    memcpy(raw + n + 48, m.local_master_sk, 32);
+    n += 80;
+    err = cf_keys_memo_parse(&km, raw, n);
+    if (err == CF_OK)
+        err = cf_keys_plot_from_memo(&kp, &km);
+    if (err == CF_OK) {
+        print_hex("plot public key:", kp.plot_pk.bytes, 48);
+        printf("  %-22s %s\n", "keys give plot id:",
+               memcmp(kp.plot_id, in->id, 32) == 0 ? "yes" : "NO (memo and plot id disagree)");
+        rc = memcmp(kp.plot_id, in->id, 32) == 0 ? 0 : 1;
+    } else {
+        printf("  %-22s memo keys invalid: %s\n", "plot public key:", cf_strerror(err));
+        rc = 1;
+    }
+    cf_ct_wipe(&kp, sizeof kp);
+    cf_ct_wipe(&km, sizeof km);
+    cf_ct_wipe(raw, sizeof raw);
+    cf_plot_memo_wipe(&m);
+    return rc;
+}
+
 static int show(int argc, char **argv)
 {
     struct paths ps = {0};
@@ -153,6 +206,8 @@ static int show(int argc, char **argv)
             print_hex("pool contract hash:", in->pool_contract_ph, 32);
         }
         print_hex("farmer public key:", in->farmer_pk, 48);
+        if (show_plot_keys(p, in) != 0)
+            rc = 1;
         printf("  %-22s %u bytes (local master secret key not shown)\n", "memo:", in->memo_len);
         cf_plot_close(p);
     }
@@ -263,6 +318,8 @@ static int parse_n(const char *s, unsigned *n)
     return 0;
 }
 
+static bool cold;
+
 static int parse_common(int argc, char **argv, const char *verb, unsigned *n, bool *json,
                         struct paths *ps)
 {
@@ -275,6 +332,8 @@ static int parse_common(int argc, char **argv, const char *verb, unsigned *n, bo
                 return cli_fail("plots %s: -n needs a count from 1 to 10000000", verb);
         } else if (json && strcmp(argv[i], "--json") == 0) {
             *json = true;
+        } else if (json && strcmp(argv[i], "--cold") == 0) {
+            cold = true;
         } else if (argv[i][0] == '-' && argv[i][1]) {
             return cli_fail("plots %s: unknown option '%s'", verb, argv[i]);
         } else if (expand_path(ps, argv[i])) {
@@ -282,7 +341,8 @@ static int parse_common(int argc, char **argv, const char *verb, unsigned *n, bo
         }
     }
     if (ps->n == 0)
-        return cli_fail("usage: cfarm plots %s [-n N]%s PATH...", verb, json ? " [--json]" : "");
+        return cli_fail("usage: cfarm plots %s [-n N]%s PATH...", verb,
+                        json ? " [--json] [--cold]" : "");
     return 0;
 }
 
@@ -294,12 +354,19 @@ struct bench_totals {
     struct cf_plot_io io_lookup, io_proof;
 };
 
+/* Ask the kernel to forget the file's cached pages (clean pages only; a no-op elsewhere). */
+static void drop_cache(int fd)
+{
+    if (fd >= 0)
+        (void)posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+}
+
 static enum cf_err bench_one(const char *path, unsigned n, struct bench_totals *t)
 {
     struct cf_plot *p = NULL;
     uint8_t q[CF_PLOT_MAX_QUALITIES][32], ch[32], proof[CF_POS_PROOF_MAX_LEN], vq[32];
     uint64_t *hit = NULL, nhit = 0;
-    uint8_t (*proofs)[CF_POS_PROOF_MAX_LEN] = NULL;
+    uint8_t(*proofs)[CF_POS_PROOF_MAX_LEN] = NULL;
     size_t cnt, len;
     double t0;
     enum cf_err err = cf_plot_open(path, 0, &p);
@@ -313,9 +380,11 @@ static enum cf_err bench_one(const char *path, unsigned n, struct bench_totals *
         err = cf_err_set(CF_ERR_NOMEM, "bench buffers");
         goto out;
     }
+    int cfd = cold ? open(path, O_RDONLY | O_CLOEXEC) : -1;
     t0 = now();
     for (unsigned i = 0; i < n && !err; i++) {
         check_challenge(ch, i);
+        drop_cache(cfd);
         err = cf_plot_qualities(p, ch, q, CF_PLOT_MAX_QUALITIES, &cnt, &t->io_lookup);
         if (!err && cnt)
             hit[nhit++] = i;
@@ -325,6 +394,7 @@ static enum cf_err bench_one(const char *path, unsigned n, struct bench_totals *
     t0 = now();
     for (uint64_t j = 0; j < nhit && !err; j++) {
         check_challenge(ch, hit[j]);
+        drop_cache(cfd);
         err = cf_plot_full_proof(p, ch, 0, proofs[j], &len, &t->io_proof);
     }
     t->t_proof += now() - t0;
@@ -333,12 +403,14 @@ static enum cf_err bench_one(const char *path, unsigned n, struct bench_totals *
     for (uint64_t j = 0; j < nhit && !err; j++) {
         check_challenge(ch, hit[j]);
         if (cf_pos_verify(in->id, in->k, ch, proofs[j], 8 * (size_t)in->k, vq) != CF_OK)
-            err = cf_err_set(CF_ERR_BAD_PROOF, "%s: proof for challenge %llu does not verify",
-                             path, (unsigned long long)hit[j]);
+            err = cf_err_set(CF_ERR_BAD_PROOF, "%s: proof for challenge %llu does not verify", path,
+                             (unsigned long long)hit[j]);
     }
     t->t_verify += now() - t0;
     t->verifies += nhit;
     (void)proof;
+    if (cfd >= 0)
+        close(cfd);
 out:
     free(hit);
     free(proofs);
@@ -380,8 +452,8 @@ static int bench(int argc, char **argv)
                PER(t.io_proof.reads, t.proofs), PER(t.io_proof.bytes, t.proofs),
                1000 * PER(t.t_lookup, t.lookups), 1000 * PER(t.t_proof, t.proofs));
     } else {
-        printf("plots: %llu (%llu unreadable), %u challenges each\n",
-               (unsigned long long)t.plots, (unsigned long long)t.bad, n);
+        printf("plots: %llu (%llu unreadable), %u challenges each\n", (unsigned long long)t.plots,
+               (unsigned long long)t.bad, n);
         printf("  quality lookups  %10.1f /s  %.3f ms each, %.2f reads, %.0f bytes per lookup\n",
                PER(t.lookups, t.t_lookup), 1000 * PER(t.t_lookup, t.lookups),
                PER(t.io_lookup.reads, t.lookups), PER(t.io_lookup.bytes, t.lookups));
@@ -510,7 +582,8 @@ static int check(int argc, char **argv)
         }
     }
     printf("%llu of %zu plots good (expected ratio about 1.0; below 0.7 over many challenges "
-           "suggests a damaged plot)\n", (unsigned long long)good, ps.n);
+           "suggests a damaged plot)\n",
+           (unsigned long long)good, ps.n);
 out:
     free(rows);
     free_paths(&ps);

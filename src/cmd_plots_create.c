@@ -27,8 +27,8 @@
 #include "cli.h"
 
 struct create_opts {
-    const char *root, *k, *count, *dir, *tmpdir, *farmer, *pool, *contract, *threads, *id,
-        *memo, *mem_mb;
+    const char *root, *k, *count, *dir, *tmpdir, *farmer, *pool, *contract, *threads, *id, *memo,
+        *mem_mb;
 };
 
 static volatile sig_atomic_t stop;
@@ -41,24 +41,23 @@ static void on_signal(int sig)
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: cfarm plots create [--root DIR] -k K [-n COUNT] -d DIR [-t TMPDIR]\n"
-            "                          [-f FARMER_PK] [-p POOL_PK | -c CONTRACT_PUZZLE_HASH]\n"
-            "                          [--threads N] [--mem-mb MB] [--id HEX --memo HEX]\n\n"
-            "  -k K         plot size, 18..32 (Chia's mainnet needs 32)\n"
-            "  -n COUNT     plots to make, one after the other (1)\n"
-            "  -d DIR       where the plots go; each is written as NAME.tmp, then renamed\n"
-            "  -t TMPDIR    where arrays that do not fit in memory go (default: -d DIR)\n"
-            "  -f, -p       farmer / pool public key (48 bytes hex); default: the first key\n"
-            "               in <root>/keys/keys.txt\n"
-            "  -c HASH      pool contract puzzle hash (32 bytes hex) instead of a pool key\n"
-            "  --threads N  worker threads (2)\n"
-            "  --mem-mb MB  memory budget; past it arrays go to files in TMPDIR\n"
-            "  --id, --memo force the plot id and memo (128 or 112 bytes hex); one plot\n\n"
-            "Working space: about 140 bytes x 2^k (k=18 100 MiB, k=20 200 MiB, k=22 620 MiB,\n"
-            "k=25 4.4 GiB, k=27 18 GiB, k=31 280 GiB), in memory up to the budget (default:\n"
-            "90%% of the memory available), the rest as files in TMPDIR; plus the plot itself\n"
-            "(k=18 4 MiB ... k=31 about 54 GiB) in DIR.\n");
+    fprintf(f, "usage: cfarm plots create [--root DIR] -k K [-n COUNT] -d DIR [-t TMPDIR]\n"
+               "                          [-f FARMER_PK] [-p POOL_PK | -c CONTRACT_PUZZLE_HASH]\n"
+               "                          [--threads N] [--mem-mb MB] [--id HEX --memo HEX]\n\n"
+               "  -k K         plot size, 18..32 (Chia's mainnet needs 32)\n"
+               "  -n COUNT     plots to make, one after the other (1)\n"
+               "  -d DIR       where the plots go; written as NAME.plot.tmp, then renamed\n"
+               "  -t TMPDIR    where arrays that do not fit in memory go (default: -d DIR)\n"
+               "  -f, -p       farmer / pool public key (48 bytes hex); default: the first key\n"
+               "               in <root>/keys/keys.txt\n"
+               "  -c HASH      pool contract puzzle hash (32 bytes hex) instead of a pool key\n"
+               "  --threads N  worker threads (2)\n"
+               "  --mem-mb MB  memory budget; past it arrays go to files in TMPDIR\n"
+               "  --id, --memo force the plot id and memo (128 or 112 bytes hex); one plot\n\n"
+               "Working space: about 140 bytes x 2^k in memory (k=18 100 MiB, k=20 200 MiB, k=22\n"
+               "620 MiB, k=25 4.4 GiB, k=27 18 GiB); past the memory budget (default: 90%% of the\n"
+               "memory available) about 200 bytes x 2^k in all, the rest as files in TMPDIR\n"
+               "(k=32: 800 GiB); plus the plot itself in DIR (k=18 4 MiB, k=32 about 101 GiB).\n");
 }
 
 static int parse_opts(int argc, char **argv, struct create_opts *o)
@@ -134,14 +133,14 @@ struct progress {
 static void on_progress(void *arg, unsigned phase, const char *label, double fraction)
 {
     struct progress *p = arg;
-    static const char *names[5] = {"", "forward propagation", "back-propagation",
-                                   "compression", "checkpoints"};
+    static const char *names[5] = {"", "forward propagation", "back-propagation", "compression",
+                                   "checkpoints"};
 
     if (p->tty) {
         int filled = (int)(fraction * 30 + 0.5);
-        fprintf(stderr, "\rphase %u/4 %-19s [%.*s%*s] %3d%% %-10s", phase, names[phase % 5],
-                filled, "##############################", 30 - filled, "",
-                (int)(fraction * 100 + 0.5), label);
+        fprintf(stderr, "\rphase %u/4 %-19s [%.*s%*s] %3d%% %-10s", phase, names[phase % 5], filled,
+                "##############################", 30 - filled, "", (int)(fraction * 100 + 0.5),
+                label);
         if (fraction >= 1 && phase == 4)
             fputc('\n', stderr);
         fflush(stderr);
@@ -184,8 +183,8 @@ static int resolve_keys(const struct create_opts *o, const char *root, struct pl
     if (o->farmer && (!parse_hex(o->farmer, k->farmer.bytes, 48) ||
                       cf_bls_pk_validate(k->farmer.bytes) != CF_OK))
         return cli_fail("plots create: -f needs a BLS public key (48 bytes hex)");
-    if (o->pool && (!parse_hex(o->pool, k->pool.bytes, 48) ||
-                    cf_bls_pk_validate(k->pool.bytes) != CF_OK))
+    if (o->pool &&
+        (!parse_hex(o->pool, k->pool.bytes, 48) || cf_bls_pk_validate(k->pool.bytes) != CF_OK))
         return cli_fail("plots create: -p needs a BLS public key (48 bytes hex)");
     k->use_contract = o->contract != NULL;
     if (o->contract && !parse_hex(o->contract, k->contract, 32))
@@ -303,9 +302,9 @@ int plots_create_main(int argc, char **argv)
     rc = 0;
     for (unsigned long i = 0; i < count && rc == 0 && !stop; i++) {
         if (!o.id) {
-            enum cf_err err = cf_plotter_make_keys(&p, &keys.farmer,
-                                                   keys.use_contract ? NULL : &keys.pool,
-                                                   keys.use_contract ? keys.contract : NULL);
+            enum cf_err err =
+                cf_plotter_make_keys(&p, &keys.farmer, keys.use_contract ? NULL : &keys.pool,
+                                     keys.use_contract ? keys.contract : NULL);
             if (err) {
                 rc = cli_fail_err("plots create: keys", err);
                 break;

@@ -26,20 +26,20 @@
 
 #include "cfarm/err.h"
 
-#define CF_FSE_TABLE_LOG 14
-#define CF_FSE_TABLE_SIZE (1u << CF_FSE_TABLE_LOG)
+#define CF_FSE_TABLE_LOG   14
+#define CF_FSE_TABLE_SIZE  (1u << CF_FSE_TABLE_LOG)
 #define CF_FSE_MAX_SYMBOLS 255
 
 struct cf_fse_cell {
     uint16_t new_state; /* base of the next state; add the bits read */
     uint8_t symbol;
-    uint8_t nb_bits;    /* bits to read after emitting symbol */
+    uint8_t nb_bits; /* bits to read after emitting symbol */
 };
 
 struct cf_fse_table {
     unsigned table_log;
     unsigned nsymbols;
-    bool fast;          /* no symbol holds half the table or more: every cell reads >= 1 bit */
+    bool fast; /* no symbol holds half the table or more: every cell reads >= 1 bit */
     struct cf_fse_cell cells[CF_FSE_TABLE_SIZE];
 };
 
@@ -72,12 +72,12 @@ struct cf_fse_dec {
     uint64_t container;
     unsigned consumed;
     unsigned state[2];
-    size_t max;         /* symbols the caller's buffer would hold (chiapos's vector size) */
-    size_t made;        /* symbols produced by the stream so far */
-    size_t handed;      /* symbols returned by cf_fse_dec_next() */
+    size_t max;    /* symbols the caller's buffer would hold (chiapos's vector size) */
+    size_t made;   /* symbols produced by the stream so far */
+    size_t handed; /* symbols returned by cf_fse_dec_next() */
     uint8_t queue[4];
     unsigned qhead, qlen;
-    int phase;          /* main loop, tail, done, error */
+    int phase; /* main loop, tail, done, error */
     unsigned tail_lane;
 };
 
@@ -85,8 +85,8 @@ struct cf_fse_dec {
  * Start decoding n bytes at src (the caller keeps them alive) as chiapos does into a buffer of
  * max symbols. Fails with CF_ERR_PLOT_CORRUPT where FSE would fail (empty input, no end mark).
  */
-enum cf_err cf_fse_dec_init(struct cf_fse_dec *d, const struct cf_fse_table *t,
-                            const uint8_t *src, size_t n, size_t max);
+enum cf_err cf_fse_dec_init(struct cf_fse_dec *d, const struct cf_fse_table *t, const uint8_t *src,
+                            size_t n, size_t max);
 
 /*
  * Next symbol. After the stream's last symbol, yields 0 (what chiapos's zeroed buffer holds).
@@ -97,6 +97,12 @@ enum cf_err cf_fse_dec_next(struct cf_fse_dec *d, uint8_t *sym);
 
 /* The next n symbols into dst, as n calls of cf_fse_dec_next() would give, faster. */
 enum cf_err cf_fse_dec_take(struct cf_fse_dec *d, uint8_t *dst, size_t n);
+
+/* Several streams at once (up to CF_FSE_MAX_STREAMS): n[s] symbols of d[s] into dst[s], as
+ * cf_fse_dec_take() on each, with their decoding interleaved for speed. */
+#define CF_FSE_MAX_STREAMS 8
+enum cf_err cf_fse_dec_take_many(struct cf_fse_dec *const *d, uint8_t *const *dst, const size_t *n,
+                                 unsigned count);
 
 /*
  * Whole-buffer decode as FSE_decompress_usingDTable: dst receives max symbols (zeros after the

@@ -34,10 +34,10 @@
 #include "cfarm/err.h"
 #include "cfarm/pos.h"
 
-#define CF_PLOT_MAGIC "Proof of Space Plot"
+#define CF_PLOT_MAGIC     "Proof of Space Plot"
 #define CF_PLOT_MAGIC_LEN 19
 #define CF_PLOT_FORMAT_V1 "v1.0"
-#define CF_PLOT_MEMO_MAX 128
+#define CF_PLOT_MEMO_MAX  128
 /* Most qualities one challenge can return (chiapos has no cap; real plots see a handful). */
 #define CF_PLOT_MAX_QUALITIES 64
 
@@ -53,13 +53,13 @@ enum cf_plot_memo_kind {
 struct cf_plot_info {
     uint8_t id[CF_POS_ID_LEN];
     unsigned k;
-    char format[16];                /* "v1.0" */
+    char format[16]; /* "v1.0" */
     enum cf_plot_memo_kind memo_kind;
-    uint8_t pool_pk[48];            /* POOL_PK plots */
-    uint8_t pool_contract_ph[32];   /* POOL_CONTRACT plots */
+    uint8_t pool_pk[48];          /* POOL_PK plots */
+    uint8_t pool_contract_ph[32]; /* POOL_CONTRACT plots */
     uint8_t farmer_pk[48];
     unsigned memo_len;
-    uint32_t header_size;           /* bytes before table 1 (= table[0]) */
+    uint32_t header_size; /* bytes before table 1 (= table[0]) */
     uint64_t table[CF_PLOT_NPOINTERS];
     uint64_t file_size;
 };
@@ -99,8 +99,8 @@ enum cf_err cf_plot_cache_encode(const struct cf_plot *p, struct cf_buf *out);
 
 /* Rebuild a handle from cf_plot_cache_encode() bytes without reading the file. Untrusted bytes:
  * malformed input fails with CF_ERR_PLOT_FORMAT. */
-enum cf_err cf_plot_open_cached(const char *path, const uint8_t *bytes, size_t len,
-                                unsigned flags, struct cf_plot **out);
+enum cf_err cf_plot_open_cached(const char *path, const uint8_t *bytes, size_t len, unsigned flags,
+                                struct cf_plot **out);
 
 /* Close; accepts NULL. */
 void cf_plot_close(struct cf_plot *p);
@@ -120,17 +120,16 @@ void cf_plot_memo_wipe(struct cf_plot_memo *memo);
  * io (may be NULL) receives reads and bytes read.
  */
 enum cf_err cf_plot_qualities(const struct cf_plot *p, const uint8_t challenge[32],
-                              uint8_t (*qualities)[CF_POS_QUALITY_LEN], size_t max,
-                              size_t *count, struct cf_plot_io *io);
+                              uint8_t (*qualities)[CF_POS_QUALITY_LEN], size_t max, size_t *count,
+                              struct cf_plot_io *io);
 
 /*
  * The index-th full proof for a challenge as chiapos's GetFullProof returns it: 64 x values
  * in proof order, packed into 8k bytes at proof (room for CF_POS_PROOF_MAX_LEN). Index beyond
  * the qualities: CF_ERR_NOT_FOUND.
  */
-enum cf_err cf_plot_full_proof(const struct cf_plot *p, const uint8_t challenge[32],
-                               size_t index, uint8_t *proof, size_t *proof_len,
-                               struct cf_plot_io *io);
+enum cf_err cf_plot_full_proof(const struct cf_plot *p, const uint8_t challenge[32], size_t index,
+                               uint8_t *proof, size_t *proof_len, struct cf_plot_io *io);
 
 /* One proof with its quality, from cf_plot_prove(). */
 struct cf_plot_proof {
@@ -151,10 +150,21 @@ enum cf_err cf_plot_prove(const struct cf_plot *p, const uint8_t challenge[32],
 /* Lower level, for tests and tools: the table-6 positions read from table 7 for the challenge
  * (chiapos's GetP7Entries), and the 64 x values of one proof in on-disk order. */
 enum cf_err cf_plot_p7_entries(const struct cf_plot *p, const uint8_t challenge[32],
-                               uint64_t *entries, size_t max, size_t *count,
-                               struct cf_plot_io *io);
+                               uint64_t *entries, size_t max, size_t *count, struct cf_plot_io *io);
 enum cf_err cf_plot_proof_xs_disk(const struct cf_plot *p, uint64_t p7_entry,
                                   uint64_t xs[CF_POS_PROOF_XS], struct cf_plot_io *io);
+/*
+ * For a harvester that first looks at qualities and fetches proofs only for the good ones:
+ * the quality, or the full proof with its quality, of one table-7 entry from
+ * cf_plot_p7_entries() (entry i gives quality i), without repeating the C1/C3/table-7 reads.
+ */
+enum cf_err cf_plot_quality_for_entry(const struct cf_plot *p, const uint8_t challenge[32],
+                                      uint64_t p7_entry, uint8_t quality[CF_POS_QUALITY_LEN],
+                                      struct cf_plot_io *io);
+enum cf_err cf_plot_proof_for_entry(const struct cf_plot *p, const uint8_t challenge[32],
+                                    uint64_t p7_entry, struct cf_plot_proof *out,
+                                    struct cf_plot_io *io);
+
 /* The line point stored at position of table (1..6). */
 enum cf_err cf_plot_line_point(const struct cf_plot *p, unsigned table, uint64_t position,
                                unsigned __int128 *line_point, struct cf_plot_io *io);

@@ -9,11 +9,10 @@
  *
  * Working space is about 140 bytes per 2^k entries (cf_plotter_mem_needed): k <= 27 fits in
  * 24 GB of memory. Past the memory budget (mem_limit, else the memory available), the big arrays
- * become files in tmp_dir, mapped into memory, and the kernel pages them to and from disk: any k
- * up to 31 can be made with little memory, slowly once its arrays exceed memory several times
- * (the accesses are partly random; see docs/plotter.md). Not enough disk in tmp_dir for what
- * does not fit in memory is refused up front with CF_ERR_TOO_LARGE naming both figures.
- * k = 32 is refused: positions are 32-bit and a k = 32 table may hold more than 2^32 entries.
+ * become files in tmp_dir, mapped into memory, and the plotter switches to sequential access
+ * patterns (radix sorts instead of scatters) so the kernel streams them to and from disk: any k
+ * up to 32 can be made with little memory (see docs/plotter.md). Not enough disk in tmp_dir for
+ * what does not fit in memory is refused up front with CF_ERR_TOO_LARGE naming both figures.
  *
  * Output is atomic: the plot is written to "<path>.tmp" beside the final name, fsync'ed and
  * renamed to path only when complete. On failure or cancellation the temporary file is removed,
@@ -30,8 +29,8 @@
 #include "cfarm/err.h"
 #include "cfarm/keys.h"
 
-#define CF_PLOTTER_K_MIN 18
-#define CF_PLOTTER_K_MAX 32
+#define CF_PLOTTER_K_MIN    18
+#define CF_PLOTTER_K_MAX    32
 #define CF_PLOTTER_NAME_MAX 128
 
 /* Progress: phase 1..4, a short label ("table 3"), and the fraction of that phase done. */
@@ -54,9 +53,9 @@ struct cf_plotter_params {
 /* Statistics of a finished plot. */
 struct cf_plotter_stats {
     uint64_t file_size;
-    uint64_t table_entries[8];       /* entries kept in tables 1..7 (index 0 unused) */
-    double seconds[3];               /* total, phase 1, phases 2-4 */
-    uint64_t temp_peak;              /* most bytes held in file-backed arrays at once */
+    uint64_t table_entries[8]; /* entries kept in tables 1..7 (index 0 unused) */
+    double seconds[3];         /* total, phase 1, phases 2-4 */
+    uint64_t temp_peak;        /* most bytes held in file-backed arrays at once */
 };
 
 /* Working space the plotter needs for k (bytes, an upper estimate): memory, or memory plus
@@ -68,7 +67,8 @@ uint64_t cf_plotter_mem_min(unsigned k);
 uint64_t cf_plotter_plot_size(unsigned k);
 
 /*
- * Write one plot to path (atomically, through "<path>.tmp"). Fails with CF_ERR_INVAL for bad
+ * Write one plot to path (atomically, through "<path>.tmp"; a file already at path is replaced,
+ * so callers pick fresh names). Fails with CF_ERR_INVAL for bad
  * parameters, CF_ERR_TOO_LARGE when k needs more memory and temporary disk than there is,
  * CF_ERR_IO for file errors, CF_ERR_CANCELLED when *cancel was set, CF_ERR_NOMEM. stats may be
  * NULL. Nothing is left at path or "<path>.tmp" after a failure.
@@ -84,8 +84,8 @@ enum cf_err cf_plotter_create(const struct cf_plotter_params *params, const char
  * memo and memo_len are filled. The memo holds a secret: wipe params after use.
  */
 enum cf_err cf_plotter_make_keys(struct cf_plotter_params *params,
-                                 const struct cf_bls_pk *farmer_pk,
-                                 const struct cf_bls_pk *pool_pk, const uint8_t *pool_contract_ph);
+                                 const struct cf_bls_pk *farmer_pk, const struct cf_bls_pk *pool_pk,
+                                 const uint8_t *pool_contract_ph);
 
 /* Chia's file name: "plot-k{k}-{YYYY-MM-DD-HH-MM}-{id hex}.plot", for the local time `when`. */
 void cf_plotter_name(char out[CF_PLOTTER_NAME_MAX], unsigned k, const uint8_t id[32],

@@ -56,8 +56,7 @@ uint64_t cf_plot_line_point_size(unsigned k)
 
 uint64_t cf_plot_stubs_size(unsigned k)
 {
-    return byte_align((CF_PLOT_ENTRIES_PER_PARK - 1) * (uint64_t)(k - CF_PLOT_STUB_MINUS_BITS)) /
-           8;
+    return byte_align((CF_PLOT_ENTRIES_PER_PARK - 1) * (uint64_t)(k - CF_PLOT_STUB_MINUS_BITS)) / 8;
 }
 
 uint64_t cf_plot_max_deltas_size(unsigned table)
@@ -159,6 +158,8 @@ enum cf_err cf_plot_header_parse(const uint8_t **p, size_t *n, struct cf_plot_in
     if ((err = take(&cur, &left, 2, &f, "memo length")))
         return err;
     len = cf_load_be16(f);
+    if (len != 128 && len != 112)
+        return cf_err_set(CF_ERR_PLOT_FORMAT, "memo is %u bytes (expected 128 or 112)", len);
     if ((err = take(&cur, &left, len, &f, "memo")))
         return err;
     if ((err = parse_memo(f, len, info, memo)))
@@ -280,6 +281,11 @@ static enum cf_err load_c2(struct cf_plot *p, int fd)
 
     if (entries < 2)
         return cf_err_set(CF_ERR_PLOT_CORRUPT, "%s: invalid C2 table size", p->path);
+    /* Table 7 holds under 2^(k+1) entries, one C2 entry per 10^8: refuse more than that
+     * before allocating (the region's size comes from the file). */
+    if (entries > ((uint64_t)2 << k) / ((uint64_t)CF_PLOT_CHECKPOINT1 * CF_PLOT_CHECKPOINT2) + 16)
+        return cf_err_set(CF_ERR_PLOT_CORRUPT, "%s: C2 table of %llu entries is too large for k=%u",
+                          p->path, (unsigned long long)entries, k);
     buf = malloc((size_t)((entries - 1) * esize));
     p->c2 = malloc((size_t)(entries - 1) * sizeof *p->c2);
     if (!buf || !p->c2) {
@@ -287,8 +293,8 @@ static enum cf_err load_c2(struct cf_plot *p, int fd)
                          (unsigned long long)entries);
         goto out;
     }
-    err = cf_plot_pread(p, fd, buf, (size_t)((entries - 1) * esize), p->info.table[CF_PLOT_C2],
-                        NULL);
+    err =
+        cf_plot_pread(p, fd, buf, (size_t)((entries - 1) * esize), p->info.table[CF_PLOT_C2], NULL);
     if (err)
         goto out;
     p->c2_count = 0;
@@ -332,6 +338,7 @@ enum cf_err cf_plot_open(const char *path, unsigned flags, struct cf_plot **out)
     if ((err = cf_plot_pread(p, fd, head, n, 0, NULL)))
         goto fail;
     err = cf_plot_header_parse(&cur, &n, &p->info, NULL);
+    cf_ct_wipe(head, sizeof head); /* it held the memo's secret key */
     p->info.file_size = (uint64_t)st.st_size;
     if (err == CF_ERR_EOF) {
         err = cf_err_set(CF_ERR_PLOT_TRUNCATED, "%s: file of %llu bytes ends inside the header",
@@ -353,6 +360,7 @@ enum cf_err cf_plot_open(const char *path, unsigned flags, struct cf_plot **out)
     *out = p;
     return CF_OK;
 fail:
+    cf_ct_wipe(head, sizeof head);
     if (fd >= 0)
         close(fd);
     cf_plot_close(p);

@@ -218,8 +218,8 @@ static inline uint8_t decode_symbol(struct cf_fse_dec *d, unsigned lane)
     return c.symbol;
 }
 
-enum cf_err cf_fse_dec_init(struct cf_fse_dec *d, const struct cf_fse_table *t,
-                            const uint8_t *src, size_t n, size_t max)
+enum cf_err cf_fse_dec_init(struct cf_fse_dec *d, const struct cf_fse_table *t, const uint8_t *src,
+                            size_t n, size_t max)
 {
     uint8_t last;
 
@@ -316,12 +316,13 @@ static size_t take_fast(struct cf_fse_dec *d, uint8_t *dst, size_t n)
     size_t i = 0, made = d->made;
     const uint8_t *ptr = d->ptr;
 
-#define CF_FSE_STEP(st)                                                                     \
-    do {                                                                                    \
-        struct cf_fse_cell c_ = cells[st];                                                  \
-        dst[i++] = c_.symbol;                                                               \
-        st = c_.new_state + (unsigned)((container << (consumed & 63)) >> ((64 - c_.nb_bits) & 63)); \
-        consumed += c_.nb_bits;                                                             \
+#define CF_FSE_STEP(st)                                                                            \
+    do {                                                                                           \
+        struct cf_fse_cell c_ = cells[st];                                                         \
+        dst[i++] = c_.symbol;                                                                      \
+        st =                                                                                       \
+            c_.new_state + (unsigned)((container << (consumed & 63)) >> ((64 - c_.nb_bits) & 63)); \
+        consumed += c_.nb_bits;                                                                    \
     } while (0)
     while (i + 4 <= n) {
         /* reload(), inlined for the common case of a full window */
@@ -372,6 +373,40 @@ enum cf_err cf_fse_dec_take(struct cf_fse_dec *d, uint8_t *dst, size_t n)
     return err;
 }
 
+enum cf_err cf_fse_dec_take_many(struct cf_fse_dec *const *d, uint8_t *const *dst, const size_t *n,
+                                 unsigned count)
+{
+    size_t done[CF_FSE_MAX_STREAMS] = {0};
+    enum cf_err err = CF_OK;
+    bool more = true;
+
+    if (count > CF_FSE_MAX_STREAMS)
+        return cf_err_set(CF_ERR_INVAL, "fse: %u streams at once", count);
+    for (unsigned s = 0; s < count; s++) {
+        if (n[s] > d[s]->max - d[s]->handed)
+            return cf_err_set(CF_ERR_INVAL, "fse: more than %zu symbols asked for", d[s]->max);
+        while (done[s] < n[s] && d[s]->qhead < d[s]->qlen) {
+            dst[s][done[s]++] = d[s]->queue[d[s]->qhead++];
+            d[s]->handed++;
+        }
+    }
+    /* Round robin in short runs: the streams' dependency chains overlap in the CPU. */
+    while (more) {
+        more = false;
+        for (unsigned s = 0; s < count; s++) {
+            size_t left = n[s] - done[s];
+            if (d[s]->phase != PH_MAIN || !d[s]->fast || left < 4)
+                continue;
+            size_t got = take_fast(d[s], dst[s] + done[s], left < 32 ? left : 32);
+            done[s] += got;
+            more |= got > 0;
+        }
+    }
+    for (unsigned s = 0; !err && s < count; s++)
+        err = cf_fse_dec_take(d[s], dst[s] + done[s], n[s] - done[s]);
+    return err;
+}
+
 enum cf_err cf_fse_decompress(const struct cf_fse_table *t, uint8_t *dst, size_t max,
                               const uint8_t *src, size_t n, size_t *decoded)
 {
@@ -384,8 +419,8 @@ enum cf_err cf_fse_decompress(const struct cf_fse_table *t, uint8_t *dst, size_t
     while (!err && (d.phase == PH_MAIN || d.phase == PH_TAIL)) {
         refill(&d);
         if (d.phase == PH_ERROR)
-            err = cf_err_set(CF_ERR_PLOT_CORRUPT,
-                             "entropy-coded block holds more than %zu symbols", max);
+            err = cf_err_set(CF_ERR_PLOT_CORRUPT, "entropy-coded block holds more than %zu symbols",
+                             max);
     }
     if (!err && decoded)
         *decoded = d.made;

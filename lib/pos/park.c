@@ -6,6 +6,7 @@
  *   | line point 0: 2k bits, padded to bytes                                  |
  *   | stubs: 2047 x (k-3) bits, the low bits of each difference, padded       |
  *   | n: 2 bytes little-endian | n bytes: FSE stream of 2047 high parts ("deltas") |
+ *   |   or, when the top bit of n is set, n & 0x7fff deltas stored raw, a byte each      |
  *   | unused up to the park size (deltas region: 1433 bytes for table 1, 896 others) |
  *
  * Line point i = line point 0 + sum over j < i of ((delta_j << (k-3)) + stub_j).
@@ -40,47 +41,97 @@ static uint64_t sum_stubs(const uint8_t *stubs, size_t len, unsigned stub_bits, 
     return s0 + s1;
 }
 
-enum cf_err cf_park_line_point(unsigned k, unsigned table, const uint8_t *park, size_t len,
-                               unsigned index, unsigned __int128 *line_point)
+enum cf_err cf_park_begin(unsigned k, unsigned table, const uint8_t *park, size_t len,
+                          unsigned index, struct cf_park_cursor *c)
 {
-    size_t lp_size = (size_t)cf_plot_line_point_size(k), stubs_size = (size_t)cf_plot_stubs_size(k);
-    size_t off = lp_size + stubs_size, max_deltas = (size_t)cf_plot_max_deltas_size(table);
-    unsigned stub_bits = k - CF_PLOT_STUB_MINUS_BITS;
+    size_t lp_size, stubs_size, off, max_deltas;
     const struct cf_fse_table *t = cf_fse_pos_table(table);
-    struct cf_fse_dec dec;
-    uint8_t deltas[CF_PLOT_ENTRIES_PER_PARK];
-    uint64_t sum_deltas = 0;
-    unsigned n = index < CF_PLOT_ENTRIES_PER_PARK - 1 ? index : CF_PLOT_ENTRIES_PER_PARK - 1;
     unsigned size;
     enum cf_err err;
 
     if (!t || table < 1 || table > 6 || k < 18 || k > 50 || index >= CF_PLOT_ENTRIES_PER_PARK)
         return cf_err_set(CF_ERR_INVAL, "park: table %u, k %u, index %u", table, k, index);
+    lp_size = (size_t)cf_plot_line_point_size(k);
+    stubs_size = (size_t)cf_plot_stubs_size(k);
+    off = lp_size + stubs_size;
+    max_deltas = (size_t)cf_plot_max_deltas_size(table);
     if (len < off + 2)
         return cf_err_set(CF_ERR_PLOT_CORRUPT, "park of %zu bytes is too short", len);
     size = (unsigned)park[off] | (unsigned)park[off + 1] << 8;
+    c->raw = NULL;
+    c->stub_bits = k - CF_PLOT_STUB_MINUS_BITS;
+    if (size & 0x8000) {
+        /* chiapos writes the deltas raw when the entropy coder could not shrink them (parks of
+         * a few entries); its reader then sums min(index, count) of them. */
+        size &= 0x7fff;
+        if (size > max_deltas || len < off + 2 + size)
+            return cf_err_set(CF_ERR_PLOT_CORRUPT, "raw park deltas size %u exceeds %zu", size,
+                              max_deltas);
+        c->raw = park + off + 2;
+        c->n = index < size ? index : size;
+        c->base = cf_bits_get128(park, len, 0, 2 * k) +
+                  sum_stubs(park + lp_size, len - lp_size, c->stub_bits, c->n);
+        return CF_OK;
+    }
     if (size > max_deltas)
-        return cf_err_set(CF_ERR_PLOT_CORRUPT, "park deltas size %u exceeds %zu", size,
-                          max_deltas);
+        return cf_err_set(CF_ERR_PLOT_CORRUPT, "park deltas size %u exceeds %zu", size, max_deltas);
     if (len < off + 2 + size)
         return cf_err_set(CF_ERR_PLOT_CORRUPT, "park deltas run past the park");
-    err = cf_fse_dec_init(&dec, t, park + off + 2, size, CF_PLOT_ENTRIES_PER_PARK - 1);
-    if (!err)
-        err = cf_fse_dec_take(&dec, deltas, n);
-    for (unsigned i = 0; !err && i < n; i++)
-        sum_deltas += deltas[i];
+    err = cf_fse_dec_init(&c->dec, t, park + off + 2, size, CF_PLOT_ENTRIES_PER_PARK - 1);
     if (err)
         return err;
-    *line_point = cf_bits_get128(park, len, 0, 2 * k) +
-                  ((unsigned __int128)sum_deltas << stub_bits) +
-                  sum_stubs(park + lp_size, len - lp_size, stub_bits, n);
+    /* chiapos sums min(index, deltas decoded into its 2047-entry buffer) entries */
+    c->n = index < CF_PLOT_ENTRIES_PER_PARK - 1 ? index : CF_PLOT_ENTRIES_PER_PARK - 1;
+    c->base = cf_bits_get128(park, len, 0, 2 * k) +
+              sum_stubs(park + lp_size, len - lp_size, c->stub_bits, c->n);
     return CF_OK;
+}
+
+enum cf_err cf_park_finish(struct cf_park_cursor *c, unsigned count, unsigned __int128 *line_points)
+{
+    uint8_t deltas[CF_FSE_MAX_STREAMS][CF_PLOT_ENTRIES_PER_PARK];
+    struct cf_fse_dec *d[CF_FSE_MAX_STREAMS] = {0};
+    uint8_t *dst[CF_FSE_MAX_STREAMS] = {0};
+    size_t n[CF_FSE_MAX_STREAMS] = {0};
+    unsigned coded = 0;
+    enum cf_err err;
+
+    if (count > CF_FSE_MAX_STREAMS)
+        return cf_err_set(CF_ERR_INVAL, "park: %u cursors at once", count);
+    for (unsigned s = 0; s < count; s++) {
+        if (c[s].raw)
+            continue;
+        d[coded] = &c[s].dec;
+        dst[coded] = deltas[s];
+        n[coded] = c[s].n;
+        coded++;
+    }
+    if (coded && (err = cf_fse_dec_take_many(d, dst, n, coded)))
+        return err;
+    for (unsigned s = 0; s < count; s++) {
+        const uint8_t *src = c[s].raw ? c[s].raw : deltas[s];
+        uint64_t sum = 0;
+        for (unsigned i = 0; i < c[s].n; i++)
+            sum += src[i];
+        line_points[s] = c[s].base + ((unsigned __int128)sum << c[s].stub_bits);
+    }
+    return CF_OK;
+}
+
+enum cf_err cf_park_line_point(unsigned k, unsigned table, const uint8_t *park, size_t len,
+                               unsigned index, unsigned __int128 *line_point)
+{
+    struct cf_park_cursor c;
+    enum cf_err err = cf_park_begin(k, table, park, len, index, &c);
+
+    if (!err)
+        err = cf_park_finish(&c, 1, line_point);
+    return err;
 }
 
 enum cf_err cf_park_c3_positions(unsigned k, const uint8_t *mask, size_t len, unsigned encoded,
                                  uint64_t curr_f7, uint64_t f7, int64_t curr_p7_pos,
-                                 int64_t c1_index, uint64_t *positions, size_t max,
-                                 size_t *count)
+                                 int64_t c1_index, uint64_t *positions, size_t max, size_t *count)
 {
     const struct cf_fse_table *t = cf_fse_pos_table(7);
     int64_t end = (int64_t)((uint64_t)(c1_index + 1) * CF_PLOT_CHECKPOINT1) - 1;
@@ -105,6 +156,16 @@ enum cf_err cf_park_c3_positions(unsigned k, const uint8_t *mask, size_t len, un
             unsigned m = CF_PLOT_CHECKPOINT1 - i < C3_CHUNK ? CF_PLOT_CHECKPOINT1 - i : C3_CHUNK;
             if ((err = cf_fse_dec_take(&dec, chunk, m)))
                 break;
+        }
+        /* Steps that stay below f7, top and the interval's end only add: take them in a
+         * tight loop, up to the chunk's end, then do one step with every check. */
+        uint64_t below = f7 < top ? f7 : top;
+        unsigned chunk_end = (i / C3_CHUNK + 1) * C3_CHUNK;
+        while (i + 1 < chunk_end && i + 1 < CF_PLOT_CHECKPOINT1 &&
+               curr_f7 + chunk[i % C3_CHUNK] < below && curr_p7_pos + 1 < end) {
+            curr_f7 += chunk[i % C3_CHUNK];
+            curr_p7_pos++;
+            i++;
         }
         curr_f7 += chunk[i % C3_CHUNK];
         curr_p7_pos++;

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "cfarm/err.h"
+#include "cfarm/fse.h"
 
 /*
  * The line point of entry `index` (0..2047) of a park of table `table` (1..6) for k, as
@@ -22,6 +23,23 @@ enum cf_err cf_park_line_point(unsigned k, unsigned table, const uint8_t *park, 
                                unsigned index, unsigned __int128 *line_point);
 
 /*
+ * The same in two steps, so that several parks' deltas decode together: begin checks the park
+ * and sums the first line point and the stubs (the cursor points into park, which must stay
+ * alive); finish decodes the deltas of up to CF_FSE_MAX_STREAMS cursors and gives their line
+ * points.
+ */
+struct cf_park_cursor {
+    struct cf_fse_dec dec;
+    const uint8_t *raw; /* a park stored raw (size field 0x8000 | n): n one-byte deltas */
+    unsigned __int128 base;
+    unsigned n, stub_bits;
+};
+enum cf_err cf_park_begin(unsigned k, unsigned table, const uint8_t *park, size_t len,
+                          unsigned index, struct cf_park_cursor *c);
+enum cf_err cf_park_finish(struct cf_park_cursor *c, unsigned count,
+                           unsigned __int128 *line_points);
+
+/*
  * chiapos's GetP7Positions over one C3 entry: mask holds the len bytes after the entry's size
  * field, of which `encoded` are the FSE stream of f7 deltas. Walks from curr_f7 at table-7
  * position curr_p7_pos and collects the positions whose f7 equals f7, with chiapos's stopping
@@ -30,7 +48,6 @@ enum cf_err cf_park_line_point(unsigned k, unsigned table, const uint8_t *park, 
  */
 enum cf_err cf_park_c3_positions(unsigned k, const uint8_t *mask, size_t len, unsigned encoded,
                                  uint64_t curr_f7, uint64_t f7, int64_t curr_p7_pos,
-                                 int64_t c1_index, uint64_t *positions, size_t max,
-                                 size_t *count);
+                                 int64_t c1_index, uint64_t *positions, size_t max, size_t *count);
 
 #endif

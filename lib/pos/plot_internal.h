@@ -11,16 +11,16 @@
 #include "pos/bits.h"
 
 #define CF_PLOT_ENTRIES_PER_PARK 2048
-#define CF_PLOT_STUB_MINUS_BITS 3
-#define CF_PLOT_CHECKPOINT1 10000
-#define CF_PLOT_CHECKPOINT2 10000
+#define CF_PLOT_STUB_MINUS_BITS  3
+#define CF_PLOT_CHECKPOINT1      10000
+#define CF_PLOT_CHECKPOINT2      10000
 
 struct cf_plot {
     char *path;
     struct cf_plot_info info;
     uint64_t *c2;
     size_t c2_count;
-    int fd;            /* -1: opened per lookup */
+    int fd; /* -1: opened per lookup */
     unsigned flags;
 };
 

@@ -33,9 +33,9 @@
 #include "pos/park.h"
 #include "pos/plot_internal.h"
 
-#define PARK_SLOTS 8
-#define C1_WINDOW 64
-#define C1_BEHIND 4
+#define PARK_SLOTS    8
+#define C1_WINDOW     64
+#define C1_BEHIND     4
 #define C3_FIRST_READ 4096
 
 /* Prefix the current error detail with the file name (and more), once. */
@@ -50,7 +50,7 @@ static enum cf_err with_path(enum cf_err err, const char *path, const char *what
 }
 
 struct park_slot {
-    unsigned table;      /* 0: empty */
+    unsigned table; /* 0: empty */
     uint64_t park;
     size_t len;
     uint8_t *buf;
@@ -62,6 +62,7 @@ struct lookup {
     struct cf_plot_io *io;
     struct park_slot slot[PARK_SLOTS];
     unsigned nslots, next_slot;
+    unsigned pinned; /* slots in use by a group decode: not to be replaced */
     size_t slot_size;
     uint8_t *mem;
     /* C1 window */
@@ -117,14 +118,20 @@ static enum cf_err read_park(struct lookup *lk, unsigned table, uint64_t park,
             return CF_OK;
         }
     if (park >= parks)
-        return cf_err_set(CF_ERR_PLOT_CORRUPT, "%s: park %llu of table %u is beyond the table "
-                          "(%llu parks)", lk->p->path, (unsigned long long)park, table,
-                          (unsigned long long)parks);
+        return cf_err_set(CF_ERR_PLOT_CORRUPT,
+                          "%s: park %llu of table %u is beyond the table "
+                          "(%llu parks)",
+                          lk->p->path, (unsigned long long)park, table, (unsigned long long)parks);
     off = begin + park * size;
     /* chiapos reads the deltas size field and stream without clamping them to the park. */
     len = size + 2;
     if (off + len > in->file_size)
         len = in->file_size - off;
+    for (unsigned tries = 0; (lk->pinned >> lk->next_slot) & 1; tries++) {
+        if (tries == lk->nslots)
+            return cf_err_set(CF_ERR_INVAL, "%s: no free park slot", lk->p->path);
+        lk->next_slot = (lk->next_slot + 1) % lk->nslots;
+    }
     s = &lk->slot[lk->next_slot];
     lk->next_slot = (lk->next_slot + 1) % lk->nslots;
     s->table = 0;
@@ -206,8 +213,8 @@ static enum cf_err c1_entry(struct lookup *lk, uint64_t index, uint64_t *f7)
     enum cf_err err;
 
     if (index >= total)
-        return cf_err_set(CF_ERR_PLOT_CORRUPT, "%s: C1 entry %llu is beyond the table",
-                          lk->p->path, (unsigned long long)index);
+        return cf_err_set(CF_ERR_PLOT_CORRUPT, "%s: C1 entry %llu is beyond the table", lk->p->path,
+                          (unsigned long long)index);
     if (index < lk->c1_start || index >= lk->c1_start + lk->c1_count) {
         /* A small window starting a few entries before: the walk looks back by up to two. */
         uint64_t first = index < C1_BEHIND ? 0 : index - C1_BEHIND;
@@ -355,8 +362,8 @@ static enum cf_err p7_positions(struct lookup *lk, uint64_t f7, uint64_t *pos, s
     if (!(buf = malloc((size_t)c3 * 2)))
         return cf_err_set(CF_ERR_NOMEM, "%s: C3 buffer", lk->p->path);
     if (in->table[CF_PLOT_C3] + ((uint64_t)c1_index + (dbl ? 2 : 1)) * c3 > in->file_size) {
-        err = cf_err_set(CF_ERR_PLOT_CORRUPT, "%s: C3 entry %lld is beyond the file",
-                         lk->p->path, (long long)c1_index);
+        err = cf_err_set(CF_ERR_PLOT_CORRUPT, "%s: C3 entry %lld is beyond the file", lk->p->path,
+                         (long long)c1_index);
         goto out;
     }
     /* One entry: its size field and stream are usually well under 4 KiB even where the entry
@@ -385,8 +392,8 @@ static enum cf_err p7_positions(struct lookup *lk, uint64_t f7, uint64_t *pos, s
     }
     c1_index++;
     p7_pos = c1_index * CF_PLOT_CHECKPOINT1;
-    err = cf_park_c3_positions(in->k, buf + c3 + 2, (size_t)c3 - 2, enc, curr, f7, p7_pos,
-                               c1_index, pos + n1, max - n1, &n2);
+    err = cf_park_c3_positions(in->k, buf + c3 + 2, (size_t)c3 - 2, enc, curr, f7, p7_pos, c1_index,
+                               pos + n1, max - n1, &n2);
 out:
     free(buf);
     if (err)
@@ -417,12 +424,14 @@ static enum cf_err p7_entries(struct lookup *lk, const uint8_t challenge[32], ui
         uint64_t park = pos[i] / CF_PLOT_ENTRIES_PER_PARK;
         if (park != cur_park) {
             if (park >= parks) {
-                err = cf_err_set(CF_ERR_PLOT_CORRUPT, "%s: table 7 position %llu is beyond "
-                                 "the table", lk->p->path, (unsigned long long)pos[i]);
+                err = cf_err_set(CF_ERR_PLOT_CORRUPT,
+                                 "%s: table 7 position %llu is beyond "
+                                 "the table",
+                                 lk->p->path, (unsigned long long)pos[i]);
                 break;
             }
-            err = cf_plot_pread(lk->p, lk->fd, buf, (size_t)psize,
-                                in->table[6] + park * psize, lk->io);
+            err = cf_plot_pread(lk->p, lk->fd, buf, (size_t)psize, in->table[6] + park * psize,
+                                lk->io);
             cur_park = park;
         }
         if (!err && i < max)
@@ -436,8 +445,7 @@ static enum cf_err p7_entries(struct lookup *lk, const uint8_t challenge[32], ui
 }
 
 enum cf_err cf_plot_p7_entries(const struct cf_plot *p, const uint8_t challenge[32],
-                               uint64_t *entries, size_t max, size_t *count,
-                               struct cf_plot_io *io)
+                               uint64_t *entries, size_t max, size_t *count, struct cf_plot_io *io)
 {
     struct lookup lk;
     enum cf_err err;
@@ -487,8 +495,8 @@ static enum cf_err quality_for(struct lookup *lk, const uint8_t challenge[32], u
 }
 
 enum cf_err cf_plot_qualities(const struct cf_plot *p, const uint8_t challenge[32],
-                              uint8_t (*qualities)[CF_POS_QUALITY_LEN], size_t max,
-                              size_t *count, struct cf_plot_io *io)
+                              uint8_t (*qualities)[CF_POS_QUALITY_LEN], size_t max, size_t *count,
+                              struct cf_plot_io *io)
 {
     uint64_t entries[CF_PLOT_MAX_QUALITIES];
     struct lookup lk;
@@ -509,25 +517,65 @@ enum cf_err cf_plot_qualities(const struct cf_plot *p, const uint8_t challenge[3
 
 /* ---- full proofs ---------------------------------------------------------------------------- */
 
-/* chiapos's GetInputs: the x values below a table-`table` position, y side first. */
-static enum cf_err inputs(struct lookup *lk, unsigned table, uint64_t position, uint64_t *xs,
-                          unsigned *n)
-{
-    unsigned __int128 lp;
-    uint64_t x, y;
-    enum cf_err err = line_point(lk, table, position, &lp);
+/*
+ * Line points at several positions of one table, their deltas decoded together (the parks'
+ * slots are pinned meanwhile, as the cursors point into them).
+ */
+#define PROOF_GROUP 4
 
-    if (err)
-        return err;
-    cf_plot_line_point_to_square(lp, &x, &y);
-    if (table == 1) {
-        xs[(*n)++] = y;
-        xs[(*n)++] = x;
-        return CF_OK;
+static enum cf_err line_points_group(struct lookup *lk, unsigned table, const uint64_t *pos,
+                                     unsigned count, unsigned __int128 *lps)
+{
+    struct cf_park_cursor c[PROOF_GROUP];
+    enum cf_err err = CF_OK;
+    char what[64];
+    unsigned j;
+
+    lk->pinned = 0;
+    for (j = 0; !err && j < count; j++) {
+        struct park_slot *s = NULL;
+        err = read_park(lk, table, pos[j] / CF_PLOT_ENTRIES_PER_PARK, &s);
+        if (!err) {
+            lk->pinned |= 1u << (unsigned)(s - lk->slot);
+            err = cf_park_begin(lk->p->info.k, table, s->buf, s->len,
+                                (unsigned)(pos[j] % CF_PLOT_ENTRIES_PER_PARK), &c[j]);
+        }
     }
-    if ((err = inputs(lk, table - 1, y, xs, n)))
-        return err;
-    return inputs(lk, table - 1, x, xs, n);
+    if (err) {
+        snprintf(what, sizeof what, "table %u position %llu", table,
+                 (unsigned long long)pos[j - 1]);
+    } else if ((err = cf_park_finish(c, count, lps))) {
+        snprintf(what, sizeof what, "table %u", table);
+    }
+    lk->pinned = 0;
+    return err ? with_path(err, lk->p->path, what) : CF_OK;
+}
+
+/*
+ * chiapos's GetInputs: the 64 x values below a table-6 position, each node's y side before its
+ * x side. Walked level by level (the order of the leaves is the same), a few parks at a time.
+ */
+static enum cf_err inputs(struct lookup *lk, uint64_t p7, uint64_t xs[CF_POS_PROOF_XS])
+{
+    uint64_t cur[CF_POS_PROOF_XS], next[CF_POS_PROOF_XS];
+    unsigned n = 1;
+    enum cf_err err;
+
+    cur[0] = p7;
+    for (unsigned t = 6; t >= 1; t--) {
+        for (unsigned g = 0; g < n; g += PROOF_GROUP) {
+            unsigned count = n - g < PROOF_GROUP ? n - g : PROOF_GROUP;
+            unsigned __int128 lps[PROOF_GROUP];
+            if ((err = line_points_group(lk, t, cur + g, count, lps)))
+                return err;
+            for (unsigned j = 0; j < count; j++)
+                cf_plot_line_point_to_square(lps[j], &next[2 * (g + j) + 1], &next[2 * (g + j)]);
+        }
+        memcpy(cur, next, 2 * n * sizeof *cur);
+        n *= 2;
+    }
+    memcpy(xs, cur, sizeof cur);
+    return CF_OK;
 }
 
 static enum cf_err proof_for(struct lookup *lk, const uint8_t challenge[32], uint64_t p7,
@@ -535,8 +583,8 @@ static enum cf_err proof_for(struct lookup *lk, const uint8_t challenge[32], uin
 {
     const struct cf_plot_info *in = &lk->p->info;
     uint64_t xs[CF_POS_PROOF_XS], ordered[CF_POS_PROOF_XS];
-    unsigned n = 0, pair = challenge[31] & 0x1f;
-    enum cf_err err = inputs(lk, 6, p7, xs, &n);
+    unsigned pair = challenge[31] & 0x1f;
+    enum cf_err err = inputs(lk, p7, xs);
 
     if (err)
         return err;
@@ -554,19 +602,17 @@ enum cf_err cf_plot_proof_xs_disk(const struct cf_plot *p, uint64_t p7_entry,
                                   uint64_t xs[CF_POS_PROOF_XS], struct cf_plot_io *io)
 {
     struct lookup lk;
-    unsigned n = 0;
     enum cf_err err;
 
     if ((err = lookup_begin(&lk, p, PARK_SLOTS, io)))
         return err;
-    err = inputs(&lk, 6, p7_entry, xs, &n);
+    err = inputs(&lk, p7_entry, xs);
     lookup_end(&lk);
     return err;
 }
 
-enum cf_err cf_plot_full_proof(const struct cf_plot *p, const uint8_t challenge[32],
-                               size_t index, uint8_t *proof, size_t *proof_len,
-                               struct cf_plot_io *io)
+enum cf_err cf_plot_full_proof(const struct cf_plot *p, const uint8_t challenge[32], size_t index,
+                               uint8_t *proof, size_t *proof_len, struct cf_plot_io *io)
 {
     uint64_t entries[CF_PLOT_MAX_QUALITIES];
     struct cf_plot_proof *one = malloc(sizeof *one);
@@ -582,8 +628,10 @@ enum cf_err cf_plot_full_proof(const struct cf_plot *p, const uint8_t challenge[
     }
     err = p7_entries(&lk, challenge, entries, CF_PLOT_MAX_QUALITIES, &n);
     if (!err && index >= n)
-        err = cf_err_set(CF_ERR_NOT_FOUND, "%s: no proof of space with index %zu for this "
-                         "challenge (%zu found)", p->path, index, n);
+        err = cf_err_set(CF_ERR_NOT_FOUND,
+                         "%s: no proof of space with index %zu for this "
+                         "challenge (%zu found)",
+                         p->path, index, n);
     if (!err)
         err = proof_for(&lk, challenge, entries[index], one);
     lookup_end(&lk);
@@ -613,5 +661,33 @@ enum cf_err cf_plot_prove(const struct cf_plot *p, const uint8_t challenge[32],
     lookup_end(&lk);
     if (!err)
         *count = n;
+    return err;
+}
+
+enum cf_err cf_plot_quality_for_entry(const struct cf_plot *p, const uint8_t challenge[32],
+                                      uint64_t p7_entry, uint8_t quality[CF_POS_QUALITY_LEN],
+                                      struct cf_plot_io *io)
+{
+    struct lookup lk;
+    enum cf_err err;
+
+    if ((err = lookup_begin(&lk, p, 1, io)))
+        return err;
+    err = quality_for(&lk, challenge, p7_entry, quality);
+    lookup_end(&lk);
+    return err;
+}
+
+enum cf_err cf_plot_proof_for_entry(const struct cf_plot *p, const uint8_t challenge[32],
+                                    uint64_t p7_entry, struct cf_plot_proof *out,
+                                    struct cf_plot_io *io)
+{
+    struct lookup lk;
+    enum cf_err err;
+
+    if ((err = lookup_begin(&lk, p, PARK_SLOTS, io)))
+        return err;
+    err = proof_for(&lk, challenge, p7_entry, out);
+    lookup_end(&lk);
     return err;
 }

@@ -24,6 +24,10 @@ echo "$out" | grep -q "k: *18" && ok "show k" || bad "show k"
 echo "$out" | grep -q "$id1" && ok "show plot id" || bad "show plot id"
 echo "$out" | grep -q "farmer public key" && ok "show farmer key" || bad "show farmer key"
 echo "$out" | grep -q "pool contract hash" && ok "show contract plot" || bad "show contract plot"
+# the plot public key of the contract plot (taproot term included), as pos/keys.json records it
+echo "$out" | grep -q "plot public key: *85938fc57a913c0e0737a3316dd186f93fd492974457e6cf33fd775c582998365cd65aa0f6af3d98c166a68f153e9d86" \
+    && ok "show plot public key" || bad "show plot public key"
+[ "$(echo "$out" | grep -c 'keys give plot id: *yes')" = 3 ] && ok "keys give every plot id" || bad "keys give plot id"
 sk=$(python3 -c "import json;print(json.load(open('$vec/pos/plot1.json'))['keys']['plot']['local_master_sk'])")
 echo "$out" | grep -q "$sk" && bad "show printed the local master secret key" || ok "secret key not shown"
 

@@ -5,10 +5,12 @@
  * its header and at hundreds of offsets after (open must refuse each, naming the file: "still
  * being copied"); cut under an open handle; and bytes flipped in each region (header, table
  * pointers, tables 1..7, C1, C2, C3) with lookups and proofs run on the result, which must give
- * answers or clean errors. Skips loudly without the vectors. Run it under `make asan`.
+ * answers or clean errors. Also: lookups from several threads on one handle agree with a single
+ * thread. Skips loudly without the vectors. Run it under `make asan`.
  */
 #include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -109,6 +111,60 @@ static void flip_region(uint64_t begin, uint64_t end, unsigned trials, size_t si
     }
 }
 
+/* ---- several threads on one handle ---------------------------------------------------------- */
+
+#define THREAD_CHALLENGES 200
+static uint8_t want_q[THREAD_CHALLENGES][4][32];
+static size_t want_n[THREAD_CHALLENGES];
+
+struct worker {
+    const struct cf_plot *p;
+    unsigned offset, mismatches;
+};
+
+static void *work(void *arg)
+{
+    struct worker *w = arg;
+    uint8_t ch[32], q[CF_PLOT_MAX_QUALITIES][32];
+    size_t n;
+    for (unsigned r = 0; r < THREAD_CHALLENGES; r++) {
+        unsigned i = (r + w->offset) % THREAD_CHALLENGES;
+        challenge(ch, i);
+        if (cf_plot_qualities(w->p, ch, q, CF_PLOT_MAX_QUALITIES, &n, NULL) != CF_OK ||
+            n != want_n[i] || (n && memcmp(q, want_q[i], 32 * (n < 4 ? n : 4)) != 0))
+            w->mismatches++;
+    }
+    return NULL;
+}
+
+static void test_threads(const char *plot_path)
+{
+    struct cf_plot *p = NULL;
+    uint8_t ch[32], q[CF_PLOT_MAX_QUALITIES][32];
+    pthread_t th[4];
+    struct worker w[4];
+
+    CHECK(cf_plot_open(plot_path, 0, &p) == CF_OK);
+    if (!p)
+        return;
+    for (unsigned i = 0; i < THREAD_CHALLENGES; i++) {
+        challenge(ch, i);
+        CHECK(cf_plot_qualities(p, ch, q, CF_PLOT_MAX_QUALITIES, &want_n[i], NULL) == CF_OK);
+        memcpy(want_q[i], q, 32 * (want_n[i] < 4 ? want_n[i] : 4));
+    }
+    for (int t = 0; t < 4; t++) {
+        w[t].p = p;
+        w[t].offset = (unsigned)t * 37;
+        w[t].mismatches = 0;
+        CHECK(pthread_create(&th[t], NULL, work, &w[t]) == 0);
+    }
+    for (int t = 0; t < 4; t++) {
+        pthread_join(th[t], NULL);
+        CHECK_EQ_U64(w[t].mismatches, 0);
+    }
+    cf_plot_close(p);
+}
+
 int main(void)
 {
     const char *v = test_vectors_dir(), *tmp = getenv("TMPDIR");
@@ -122,7 +178,8 @@ int main(void)
     snprintf(plots, sizeof plots, "%s/plots", v);
     if ((d = opendir(plots))) {
         while ((e = readdir(d)))
-            if (strstr(e->d_name, ".plot") && (!src[0] || strcmp(e->d_name, strrchr(src, '/') + 1) < 0))
+            if (strstr(e->d_name, ".plot") &&
+                (!src[0] || strcmp(e->d_name, strrchr(src, '/') + 1) < 0))
                 snprintf(src, sizeof src, "%s/%s", plots, e->d_name);
         closedir(d);
     }
@@ -135,6 +192,7 @@ int main(void)
         return 1;
     snprintf(path, sizeof path, "%s/copy.plot", dir);
     CHECK(copy_file(src, path, &size) == 0);
+    test_threads(src);
 
     struct cf_plot *p = NULL;
     CHECK(cf_plot_open(path, 0, &p) == CF_OK);
@@ -158,7 +216,8 @@ int main(void)
      * down to every offset of the header. */
     CHECK(truncate(path, (off_t)(size - 1)) == 0);
     CHECK(cf_plot_open(path, 0, &p) == CF_ERR_PLOT_TRUNCATED);
-    for (uint64_t cut = size - 2; cut > 0; cut -= cut < 400 ? 1 : (cut < 40400 ? cut - 399 : 1 + next_rand() % 40000)) {
+    for (uint64_t cut = size - 2; cut > 0;
+         cut -= cut < 400 ? 1 : (cut < 40400 ? cut - 399 : 1 + next_rand() % 40000)) {
         struct cf_plot *x = NULL;
         CHECK(truncate(path, (off_t)cut) == 0);
         enum cf_err err = cf_plot_open(path, 0, &x);

@@ -88,9 +88,9 @@ static void test_header(void)
         size_t off;
         uint8_t val;
         enum cf_err want;
-    } bad[] = {{0, 'p', CF_ERR_PLOT_FORMAT},  {51, 17, CF_ERR_PLOT_FORMAT},
-               {51, 51, CF_ERR_PLOT_FORMAT},  {57, '1', CF_ERR_PLOT_FORMAT},
-               {53, 5, CF_ERR_PLOT_FORMAT},   {59, 100, CF_ERR_PLOT_FORMAT}};
+    } bad[] = {{0, 'p', CF_ERR_PLOT_FORMAT}, {51, 17, CF_ERR_PLOT_FORMAT},
+               {51, 51, CF_ERR_PLOT_FORMAT}, {57, '1', CF_ERR_PLOT_FORMAT},
+               {53, 5, CF_ERR_PLOT_FORMAT},  {59, 100, CF_ERR_PLOT_FORMAT}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         make_header(h, 18, 128, ptr);
         h[bad[i].off] = bad[i].val;
@@ -145,9 +145,11 @@ static void test_line_points(void)
 
 static char dir[64], path[128];
 
+static unsigned synth_k = 18;
+
 static size_t write_synthetic(void)
 {
-    unsigned k = 18;
+    unsigned k = synth_k, esize = (k + 7) / 8;
     uint64_t park1 = cf_plot_park_size(k, 1), park = cf_plot_park_size(k, 2);
     uint64_t p7 = cf_plot_p7_park_size(k), c3 = cf_plot_c3_size(k), ptr[10];
     uint8_t h[512];
@@ -155,9 +157,9 @@ static size_t write_synthetic(void)
     ptr[1] = ptr[0] + 2 * park1;
     for (int t = 2; t <= 6; t++)
         ptr[t] = ptr[t - 1] + 2 * park;
-    ptr[7] = ptr[6] + 2 * p7;       /* C1: 0, 1000, 0 */
-    ptr[8] = ptr[7] + 3 * 3;        /* C2: 0, 0 */
-    ptr[9] = ptr[8] + 2 * 3;        /* C3: two entries */
+    ptr[7] = ptr[6] + 2 * p7;    /* C1: 0, x, 0 */
+    ptr[8] = ptr[7] + 3 * esize; /* C2: 0, 0 */
+    ptr[9] = ptr[8] + 2 * esize; /* C3: two entries */
     size_t total = (size_t)(ptr[9] + 2 * c3);
     uint8_t *file = malloc(total);
     for (size_t i = 0; i < total; i++)
@@ -165,7 +167,7 @@ static size_t write_synthetic(void)
     make_header(h, k, 128, ptr);
     memcpy(file, h, 268);
     memset(file + ptr[7], 0, (size_t)(ptr[9] - ptr[7]));
-    file[ptr[7] + 3] = 0x0f; /* C1[1] = 0x0fxxxx >> 6 */
+    file[ptr[7] + esize] = 0x0f; /* C1[1]: a quarter of the f7 range */
     cf_store_be16(file + ptr[9], 300);
     cf_store_be16(file + ptr[9] + c3, 300);
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -190,6 +192,25 @@ static void lookups_are_clean(const struct cf_plot *p, int rounds)
         if (e && e != CF_ERR_NOT_FOUND)
             CHECK(strstr(cf_err_detail(), path) != NULL);
     }
+}
+
+/* Random table contents at other k: lookups give answers or clean errors. */
+static void test_synthetic_k(unsigned k)
+{
+    struct cf_plot *p = NULL;
+
+    synth_k = k;
+    write_synthetic();
+    enum cf_err e = cf_plot_open(path, 0, &p);
+    if (e)
+        fprintf(stderr, "k=%u: %s\n", k, cf_err_detail());
+    CHECK(e == CF_OK);
+    if (p) {
+        CHECK_EQ_U64(cf_plot_info(p)->k, k);
+        lookups_are_clean(p, 300);
+    }
+    cf_plot_close(p);
+    synth_k = 18;
 }
 
 static void test_synthetic(void)
@@ -273,6 +294,10 @@ int main(void)
     test_bits();
     test_line_points();
     test_synthetic();
+    test_synthetic_k(19);
+    test_synthetic_k(20);
+    test_synthetic_k(32);
+    test_synthetic_k(50);
     unlink(path);
     rmdir(dir);
     return test_report("test_plot_format");

@@ -89,7 +89,7 @@ static void check_keys(const struct cf_plotter_params *p, const struct cf_bls_pk
     struct cf_keys_memo memo;
     struct cf_bls_sk local_sk;
     struct cf_bls_pk local_pk, plot_pk;
-    uint8_t pre[80], id[32];
+    uint8_t pre[96], id[32];
 
     CHECK_EQ_U64(p->memo_len, contract ? 112 : 128);
     CHECK_MEM(p->memo, contract ? contract : pool->bytes, pool_len);
@@ -246,6 +246,47 @@ static void test_file_backed(void)
     unlink(b);
 }
 
+/*
+ * A plot whose file table 5 ends in a park of 3 entries: its 2 deltas are too few for FSE, so the
+ * park stores them raw with the size's top bit set (0x8002, little-endian), as chiapos writes
+ * (and reads) it; checked byte for byte against chiapos for this id and memo.
+ */
+static void test_raw_park(void)
+{
+    struct cf_plotter_params p;
+    struct cf_plotter_stats st;
+    struct cf_plot *plot = NULL;
+    char path[512];
+    uint8_t size[2] = {0, 0};
+
+    memset(&p, 0, sizeof p);
+    p.k = 18;
+    p.threads = 2;
+    p.id[0] = 0x98;
+    p.id[2] = 0x5a;
+    p.memo_len = 128;
+    snprintf(path, sizeof path, "%s/raw.plot", tmpdir);
+    CHECK(cf_plotter_create(&p, path, &st) == CF_OK);
+    CHECK_EQ_U64(st.table_entries[5], 114 * 2048 + 3);
+    CHECK(cf_plot_open(path, 0, &plot) == CF_OK);
+    if (plot) {
+        const struct cf_plot_info *info = cf_plot_info(plot);
+        uint64_t off = info->table[4] + 114 * cf_plot_park_size(18, 5) + 5 + (2047 * 15 + 7) / 8;
+        FILE *f = fopen(path, "rb");
+        CHECK(f && fseek(f, (long)off, SEEK_SET) == 0 && fread(size, 1, 2, f) == 2);
+        if (f)
+            fclose(f);
+        CHECK(size[0] == 2 && size[1] == 0x80);
+        /* The reader takes the raw park too: its 3 line points continue the sorted table. */
+        unsigned __int128 lp[4] = {0};
+        for (unsigned i = 0; i < 4; i++)
+            CHECK(cf_plot_line_point(plot, 5, 114 * 2048 - 1 + i, &lp[i], NULL) == CF_OK);
+        CHECK(lp[0] <= lp[1] && lp[1] <= lp[2] && lp[2] <= lp[3] && lp[3] != 0);
+        cf_plot_close(plot);
+    }
+    unlink(path);
+}
+
 static void test_no_file_left(void)
 {
     struct cf_plotter_params p;
@@ -288,6 +329,7 @@ int main(void)
     test_name();
     test_no_file_left();
     test_file_backed();
+    test_raw_park();
     test_plot(18);
     test_plot(19);
     rmdir(tmpdir);

@@ -28,8 +28,11 @@ static uint8_t draw(const struct cf_fse_table *t)
     return t->cells[next_rand() % (1u << t->table_log)].symbol;
 }
 
-static size_t test_encode(const struct cf_fse_table *t, const uint8_t *sym, size_t n,
-                          uint8_t *out, size_t cap)
+static uint16_t owner[256][CF_FSE_TABLE_SIZE];
+static const struct cf_fse_table *owner_of;
+
+static size_t test_encode(const struct cf_fse_table *t, const uint8_t *sym, size_t n, uint8_t *out,
+                          size_t cap)
 {
     unsigned L = t->table_log, size = 1u << L;
     unsigned *st = malloc(n * sizeof *st);
@@ -44,23 +47,29 @@ static size_t test_encode(const struct cf_fse_table *t, const uint8_t *sym, size
                 st[i] = u;
                 break;
             }
-    for (size_t i = n - 2; i-- > 0;) {
-        unsigned target = st[i + 2], found = size;
-        for (unsigned u = 0; u < size && found == size; u++) {
+    /* owner[s][target]: the cell of symbol s whose next states cover target. */
+    if (owner_of != t) {
+        for (unsigned s = 0; s < 256; s++)
+            for (unsigned x = 0; x < size; x++)
+                owner[s][x] = UINT16_MAX;
+        for (unsigned u = 0; u < size; u++) {
             const struct cf_fse_cell *c = &t->cells[u];
-            if (c->symbol == sym[i] && c->new_state <= target &&
-                target < c->new_state + (1u << c->nb_bits))
-                found = u;
+            for (unsigned x = c->new_state; x < c->new_state + (1u << c->nb_bits) && x < size; x++)
+                owner[c->symbol][x] = (uint16_t)u;
         }
-        if (found == size)
+        owner_of = t;
+    }
+    for (size_t i = n - 2; i-- > 0;) {
+        unsigned found = owner[sym[i]][st[i + 2]];
+        if (found == UINT16_MAX)
             goto out;
         st[i] = found;
     }
     /* Bits in the order the decoder reads them. */
-#define PUSH(v, w)                                                                          \
-    do {                                                                                    \
-        for (unsigned b_ = (w); b_-- > 0;)                                                  \
-            bits[nb++] = (uint8_t)(((v) >> b_) & 1);                                        \
+#define PUSH(v, w)                                                                                 \
+    do {                                                                                           \
+        for (unsigned b_ = (w); b_-- > 0;)                                                         \
+            bits[nb++] = (uint8_t)(((v) >> b_) & 1);                                               \
     } while (0)
     PUSH(st[0], L);
     PUSH(st[1], L);
@@ -164,8 +173,7 @@ static void test_round_trip(void)
             CHECK(memcmp(got, sym, n) == 0);
             /* A buffer one short of the stream is an error, as in FSE. */
             if (n > 4)
-                CHECK(cf_fse_decompress(t, got, n - 1, enc, bytes, &made) ==
-                      CF_ERR_PLOT_CORRUPT);
+                CHECK(cf_fse_decompress(t, got, n - 1, enc, bytes, &made) == CF_ERR_PLOT_CORRUPT);
         }
     }
 }
@@ -197,11 +205,38 @@ static void test_garbage(void)
     }
 }
 
+/* Several streams decoded together give what each gives alone. */
+static void test_many(void)
+{
+    static uint8_t sym[5][3000], enc[5][4000], got[5][3000];
+    const struct cf_fse_table *t = cf_fse_pos_table(3);
+    struct cf_fse_dec dec[5], *d[5];
+    uint8_t *dst[5];
+    size_t n[5], bytes[5];
+
+    for (int round = 0; round < 40; round++) {
+        for (int s = 0; s < 5; s++) {
+            size_t len = 2 + next_rand() % 2500;
+            for (size_t i = 0; i < len; i++)
+                sym[s][i] = draw(t);
+            bytes[s] = test_encode(t, sym[s], len, enc[s], sizeof enc[s]);
+            CHECK(cf_fse_dec_init(&dec[s], t, enc[s], bytes[s], 2047 + 500) == CF_OK);
+            n[s] = next_rand() % (len + 1);
+            d[s] = &dec[s];
+            dst[s] = got[s];
+        }
+        CHECK(cf_fse_dec_take_many(d, dst, n, 5) == CF_OK);
+        for (int s = 0; s < 5; s++)
+            CHECK(memcmp(got[s], sym[s], n[s]) == 0);
+    }
+}
+
 int main(void)
 {
     test_counts();
     test_build_rejects();
     test_round_trip();
     test_garbage();
+    test_many();
     return test_report("test_pos_fse");
 }

@@ -85,8 +85,8 @@ static void one(const char *ref_path)
         if (i == common && got_len == ref_len) {
             passed++;
         } else {
-            printf("  %s: differs at byte %zu (%s); sizes %zu (cfarm) and %zu (chiapos)\n", base,
-                   i, where(&info, i), got_len, ref_len);
+            printf("  %s: differs at byte %zu (%s); sizes %zu (cfarm) and %zu (chiapos)\n", base, i,
+                   where(&info, i), got_len, ref_len);
             failed++;
         }
     }

@@ -21,11 +21,24 @@
 
 /* ---- phase 2 -------------------------------------------------------------------------------- */
 
+/* Kept entries as bits, set from several threads at once. */
+typedef _Atomic uint64_t pl_bits;
+
+static inline bool bit_get(const pl_bits *b, uint64_t i)
+{
+    return atomic_load_explicit(&b[i / 64], memory_order_relaxed) >> (i % 64) & 1;
+}
+
+static inline void bit_set(pl_bits *b, uint64_t i)
+{
+    atomic_fetch_or_explicit(&b[i / 64], (uint64_t)1 << (i % 64), memory_order_relaxed);
+}
+
 struct mark_job {
     const struct pl_tables *t;
-    unsigned table;                 /* marking children of this table's kept entries */
-    _Atomic uint8_t *keep_above;    /* NULL for table 7: all kept */
-    _Atomic uint8_t *keep_below;
+    unsigned table;      /* marking children of this table's kept entries */
+    pl_bits *keep_above; /* NULL for table 7: all kept */
+    pl_bits *keep_below;
 };
 
 static void mark_task(void *arg, unsigned i, unsigned n)
@@ -36,14 +49,19 @@ static void mark_task(void *arg, unsigned i, unsigned n)
 
     pl_share(j->t->n[j->table], i, n, &b, &e);
     for (uint64_t q = b; q < e; q++) {
-        if (j->keep_above && !atomic_load_explicit(&j->keep_above[q], memory_order_relaxed))
+        if (j->keep_above && !bit_get(j->keep_above, q))
             continue;
-        atomic_store_explicit(&j->keep_below[lr[q].l], 1, memory_order_relaxed);
-        atomic_store_explicit(&j->keep_below[lr[q].r], 1, memory_order_relaxed);
+        bit_set(j->keep_below, pl_pair_l(lr[q]));
+        bit_set(j->keep_below, pl_pair_r(lr[q]));
     }
 }
 
 /* ---- line points ---------------------------------------------------------------------------- */
+
+static unsigned bit_length(uint64_t v)
+{
+    return v ? 64u - (unsigned)__builtin_clzll(v) : 1;
+}
 
 /* x(x-1)/2 + y with x >= y, as chiapos's SquareToLinePoint (x, y < 2^32: fits 64 bits). */
 static inline uint64_t line_point(uint64_t a, uint64_t b)
@@ -60,13 +78,14 @@ static inline uint64_t line_point(uint64_t a, uint64_t b)
 
 struct lp_job {
     const struct pl_tables *t;
-    unsigned table;                  /* the table whose entries become line points (2..7) */
-    const _Atomic uint8_t *keep;     /* NULL: all */
-    const uint32_t *vals;            /* places (or x) of the table below */
+    unsigned table;       /* the table whose entries become line points (2..7) */
+    const pl_bits *keep;  /* NULL: all */
+    const uint32_t *vals; /* places (or x) of the table below: < 2^32 */
     struct pl_rec *recs;
     uint64_t counts[64];
     uint32_t *newpos;
     uint64_t n;
+    bool by_child;
 };
 
 static void lp_count(void *arg, unsigned i, unsigned n)
@@ -79,7 +98,7 @@ static void lp_count(void *arg, unsigned i, unsigned n)
         c = e - b;
     else
         for (uint64_t q = b; q < e; q++)
-            c += atomic_load_explicit(&j->keep[q], memory_order_relaxed);
+            c += bit_get(j->keep, q);
     j->counts[i] = c;
 }
 
@@ -91,10 +110,16 @@ static void lp_fill(void *arg, unsigned i, unsigned n)
 
     pl_share(j->t->n[j->table], i, n, &b, &e);
     for (uint64_t q = b; q < e; q++) {
-        if (j->keep && !atomic_load_explicit(&j->keep[q], memory_order_relaxed))
+        if (j->keep && !bit_get(j->keep, q))
             continue;
-        j->recs[s].key = line_point(j->vals[lr[q].l], j->vals[lr[q].r]);
-        j->recs[s].val = q;
+        if (j->by_child) {
+            /* Streaming order: sorted by the left child later, the right one is near it. */
+            j->recs[s].key = pl_pair_l(lr[q]);
+            j->recs[s].val = q | (lr[q].v >> PL_POS_BITS) << PL_POS_BITS;
+        } else {
+            j->recs[s].key = line_point(j->vals[pl_pair_l(lr[q])], j->vals[pl_pair_r(lr[q])]);
+            j->recs[s].val = q;
+        }
         s++;
     }
 }
@@ -137,8 +162,8 @@ static inline void bits_end(struct bits_out *b)
 
 struct park_job {
     const struct pl_ctx *c;
-    unsigned table;                  /* file table 1..6 */
-    const struct pl_rec *recs;       /* sorted line points */
+    unsigned table;            /* file table 1..6 */
+    const struct pl_rec *recs; /* sorted line points */
     uint64_t n, nparks, park_size;
     uint8_t *out;
     enum cf_err err[64];
@@ -148,8 +173,8 @@ static enum cf_err write_park(const struct park_job *j, uint64_t p, uint8_t *scr
 {
     unsigned k = j->c->k, stub_bits = k - CF_PLOT_STUB_MINUS_BITS;
     uint64_t first = p * CF_PLOT_ENTRIES_PER_PARK;
-    uint64_t last = first + CF_PLOT_ENTRIES_PER_PARK < j->n ? first + CF_PLOT_ENTRIES_PER_PARK
-                                                            : j->n;
+    uint64_t last =
+        first + CF_PLOT_ENTRIES_PER_PARK < j->n ? first + CF_PLOT_ENTRIES_PER_PARK : j->n;
     uint8_t *park = j->out + p * j->park_size, deltas[CF_PLOT_ENTRIES_PER_PARK];
     uint64_t lp_size = cf_plot_line_point_size(k), stubs_size = cf_plot_stubs_size(k);
     uint64_t room = cf_plot_max_deltas_size(j->table);
@@ -211,9 +236,10 @@ struct cstate {
     struct pl_tables *t;
     int fd;
     uint64_t *pointers;
-    _Atomic uint8_t *keep[8];
-    uint32_t *vals;                  /* places in the file table below (or x) */
+    pl_bits *keep[8];
+    uint32_t *vals; /* places in the file table below (or x) */
     struct pl_rec *recs, *tmp;
+    bool streaming; /* file-backed arrays: keep accesses sequential */
 };
 
 static enum cf_err backprop(struct cstate *s)
@@ -222,7 +248,7 @@ static enum cf_err backprop(struct cstate *s)
 
     for (unsigned table = 7; table >= 2; table--) {
         struct mark_job j = {s->t, table, table == 7 ? NULL : s->keep[table], NULL};
-        s->keep[table - 1] = pl_alloc(c->mem, s->t->n[table - 1] + 1, true);
+        s->keep[table - 1] = pl_alloc(c->mem, (s->t->n[table - 1] / 64 + 1) * 8, PL_ZERO | PL_HOT);
         if (!s->keep[table - 1])
             return cf_err_set(CF_ERR_NOMEM, "back-propagation of table %u", table);
         j.keep_below = s->keep[table - 1];
@@ -235,51 +261,104 @@ static enum cf_err backprop(struct cstate *s)
 }
 
 /* File table `table` (1..6) from the kept entries of table + 1. */
+static void lp_from_children(void *arg, unsigned i, unsigned n)
+{
+    struct lp_job *j = arg;
+    uint64_t b, e;
+
+    pl_share(j->n, i, n, &b, &e);
+    for (uint64_t q = b; q < e; q++) {
+        uint64_t l = j->recs[q].key, r = l + (j->recs[q].val >> PL_POS_BITS);
+        j->recs[q].key = line_point(j->vals[l], j->vals[r]);
+        j->recs[q].val &= ((uint64_t)1 << PL_POS_BITS) - 1;
+    }
+}
+
+static void places_by_entry(void *arg, unsigned i, unsigned n)
+{
+    struct lp_job *j = arg;
+    uint64_t b, e;
+
+    pl_share(j->n, i, n, &b, &e);
+    for (uint64_t q = b; q < e; q++) {
+        uint64_t entry = j->recs[q].val;
+        j->recs[q].val = q;
+        j->recs[q].key = entry;
+    }
+}
+
+static void places_store(void *arg, unsigned i, unsigned n)
+{
+    struct lp_job *j = arg;
+    uint64_t b, e;
+
+    pl_share(j->n, i, n, &b, &e);
+    for (uint64_t q = b; q < e; q++)
+        j->newpos[j->recs[q].key] = (uint32_t)j->recs[q].val;
+}
+
+/*
+ * The line points of table + 1's kept entries, sorted, in s->recs (val = the entry). In memory
+ * the children's places are looked up directly; with file-backed arrays (streaming) the entries
+ * are first sorted by left child, so the lookups walk the places array forwards.
+ */
+static enum cf_err line_points(struct cstate *s, unsigned table, struct lp_job *j)
+{
+    const struct pl_ctx *c = s->c;
+    uint64_t n = 0;
+    enum cf_err err;
+
+    j->t = s->t;
+    j->table = table + 1;
+    j->keep = table + 1 == 7 ? NULL : s->keep[table + 1];
+    j->vals = s->vals;
+    j->by_child = s->streaming;
+    pl_parallel(c->threads, lp_count, j);
+    for (unsigned i = 0; i < c->threads; i++) {
+        uint64_t cnt = j->counts[i];
+        j->counts[i] = n;
+        n += cnt;
+    }
+    /* Places are 32-bit (line points of two places fit 64 bits): a file table of 2^32 entries
+     * or more would need a k above 32. */
+    if (n >> 32)
+        return cf_err_set(CF_ERR_TOO_LARGE, "file table %u would hold %llu entries", table,
+                          (unsigned long long)n);
+    j->recs = s->recs;
+    j->n = n;
+    pl_parallel(c->threads, lp_fill, j);
+    if (s->streaming) {
+        if ((err = pl_sort(s->recs, s->tmp, n, bit_length(s->t->n[table]), c->threads)))
+            return err;
+        pl_parallel(c->threads, lp_from_children, j);
+    }
+    return pl_sort(s->recs, s->tmp, n, 2 * c->k, c->threads);
+}
+
+/* File table `table` (1..6) from the kept entries of table + 1. */
 static enum cf_err park_table(struct cstate *s, unsigned table, struct cf_plotter_stats *st)
 {
     const struct pl_ctx *c = s->c;
     struct lp_job j;
     struct park_job pj;
-    uint64_t n;
     enum cf_err err = CF_OK;
 
     memset(&j, 0, sizeof j);
-    j.t = s->t;
-    j.table = table + 1;
-    j.keep = table + 1 == 7 ? NULL : s->keep[table + 1];
-    j.vals = s->vals;
-    pl_parallel(c->threads, lp_count, &j);
-    n = 0;
-    for (unsigned i = 0; i < c->threads; i++) {
-        uint64_t cnt = j.counts[i];
-        j.counts[i] = n;
-        n += cnt;
-    }
-    j.recs = s->recs;
-    pl_parallel(c->threads, lp_fill, &j);
-    if ((err = pl_sort(s->recs, s->tmp, n, 2 * c->k, c->threads)))
+    if ((err = line_points(s, table, &j)))
         return err;
     if (st)
-        st->table_entries[table + 1] = n;
-    /* Places of this table's entries, for the table above. */
-    j.n = n;
-    j.newpos = pl_alloc(c->mem, (s->t->n[table + 1] + 1) * sizeof *j.newpos, false);
-    if (!j.newpos)
-        return cf_err_set(CF_ERR_NOMEM, "places of table %u", table + 1);
-    pl_parallel(c->threads, lp_places, &j);
+        st->table_entries[table + 1] = j.n;
 
     memset(&pj, 0, sizeof pj);
     pj.c = c;
     pj.table = table;
     pj.recs = s->recs;
-    pj.n = n;
-    pj.nparks = n == 0 ? 0 : (n - 1) / CF_PLOT_ENTRIES_PER_PARK + 1;
+    pj.n = j.n;
+    pj.nparks = j.n == 0 ? 0 : (j.n - 1) / CF_PLOT_ENTRIES_PER_PARK + 1;
     pj.park_size = cf_plot_park_size(c->k, table);
-    pj.out = pl_alloc(c->mem, (pj.nparks + 1) * pj.park_size, true);
-    if (!pj.out) {
-        pl_free(c->mem, j.newpos);
+    pj.out = pl_alloc(c->mem, (pj.nparks + 1) * pj.park_size, PL_ZERO);
+    if (!pj.out)
         return cf_err_set(CF_ERR_NOMEM, "parks of table %u", table);
-    }
     pl_parallel(c->threads, park_task, &pj);
     for (unsigned i = 0; i < c->threads && !err; i++)
         err = pj.err[i];
@@ -287,13 +366,27 @@ static enum cf_err park_table(struct cstate *s, unsigned table, struct cf_plotte
         err = pl_pwrite(s->fd, pj.out, pj.nparks * pj.park_size, s->pointers[table - 1]);
     s->pointers[table] = s->pointers[table - 1] + pj.nparks * pj.park_size;
     pl_free(c->mem, pj.out);
+    if (err)
+        return err;
+
+    /* Places of this table's entries, for the table above (and for P7 after table 6). */
+    j.newpos = pl_alloc(c->mem, (s->t->n[table + 1] + 1) * sizeof *j.newpos, 0);
+    if (!j.newpos)
+        return cf_err_set(CF_ERR_NOMEM, "places of table %u", table + 1);
+    if (s->streaming) {
+        pl_parallel(c->threads, places_by_entry, &j);
+        if ((err = pl_sort(s->recs, s->tmp, j.n, bit_length(s->t->n[table + 1]), c->threads))) {
+            pl_free(c->mem, j.newpos);
+            return err;
+        }
+        pl_parallel(c->threads, places_store, &j);
+    } else {
+        pl_parallel(c->threads, lp_places, &j);
+    }
     if (s->vals != s->t->x)
         pl_free(c->mem, s->vals);
     s->vals = j.newpos;
-    if (err)
-        return err;
-    /* Table t+1's pairs are no longer needed once its line points exist (table 7's are still
-     * needed for nothing either: P7 uses places and f7 only). */
+    /* Table t+1's pairs are no longer needed once its line points exist. */
     pl_free(c->mem, s->t->lr[table + 1]);
     s->t->lr[table + 1] = NULL;
     if (table == 1) {
@@ -307,7 +400,7 @@ static enum cf_err park_table(struct cstate *s, unsigned table, struct cf_plotte
 
 struct c3_job {
     const struct pl_ctx *c;
-    const struct pl_rec *f7s;        /* f7 (key) by table-7 order */
+    const struct pl_rec *f7s; /* f7 (key) by table-7 order */
     uint64_t n, nc1, c3_size;
     uint8_t *out;
     enum cf_err err[64];
@@ -333,9 +426,9 @@ static void c3_task(void *arg, unsigned ti, unsigned nt)
         if (j->err[ti])
             break;
         if (len + 2 > j->c3_size) {
-            j->err[ti] = cf_err_set(CF_ERR_TOO_LARGE, "C3 entry %llu needs %zu bytes of %llu",
-                                    (unsigned long long)ci, len + 2,
-                                    (unsigned long long)j->c3_size);
+            j->err[ti] =
+                cf_err_set(CF_ERR_TOO_LARGE, "C3 entry %llu needs %zu bytes of %llu",
+                           (unsigned long long)ci, len + 2, (unsigned long long)j->c3_size);
             break;
         }
         cf_store_be16(slot, (uint16_t)len);
@@ -364,22 +457,24 @@ static enum cf_err checkpoint_tables(struct cstate *s, uint64_t *end)
     struct c3_job cj;
     enum cf_err err;
 
-    /* (f7, place in file table 6), sorted by f7 then place: the records are made in place
-     * order and the radix sort is stable. */
-    for (uint64_t q = 0; q < n; q++) {
-        s->recs[q].key = s->t->f7[s->recs[q].val];
-        s->recs[q].val = q;
+    /* (f7, place in file table 6) of each table-7 entry (all of them are in file table 6),
+     * sorted by f7 then place. */
+    for (uint64_t e = 0; e < n; e++) {
+        s->recs[e].key = (uint64_t)s->t->f7[e] << 32 | s->vals[e];
+        s->recs[e].val = s->vals[e];
     }
     pl_free(c->mem, s->t->f7);
     s->t->f7 = NULL;
-    if ((err = pl_sort(s->recs, s->tmp, n, k, c->threads)))
+    if ((err = pl_sort(s->recs, s->tmp, n, k + 32, c->threads)))
         return err;
+    for (uint64_t q = 0; q < n; q++)
+        s->recs[q].key >>= 32;
     pl_progress(c, 4, "P7", 0.2);
 
-    p7 = pl_alloc(c->mem, np7 * p7_size, true);
-    c12 = pl_alloc(c->mem, (nc1 + 1 + nc2 + 1) * esize, true);
+    p7 = pl_alloc(c->mem, np7 * p7_size, PL_ZERO);
+    c12 = pl_alloc(c->mem, (nc1 + 1 + nc2 + 1) * esize, PL_ZERO);
     memset(&cj, 0, sizeof cj);
-    cj.out = pl_alloc(c->mem, (nc1 + 1) * c3_size, true);
+    cj.out = pl_alloc(c->mem, (nc1 + 1) * c3_size, PL_ZERO);
     if (!p7 || !c12 || !cj.out) {
         err = cf_err_set(CF_ERR_NOMEM, "table 7 and checkpoints");
         goto out;
@@ -435,6 +530,7 @@ enum cf_err pl_compress(const struct pl_ctx *c, struct pl_tables *t, int fd, uin
     s.t = t;
     s.fd = fd;
     s.pointers = pointers;
+    s.streaming = c->mem->budget != 0;
     pointers[0] = header;
     for (int i = 2; i <= 7; i++)
         most = t->n[i] > most ? t->n[i] : most;
@@ -442,8 +538,8 @@ enum cf_err pl_compress(const struct pl_ctx *c, struct pl_tables *t, int fd, uin
         return cf_err_set(CF_ERR_INVAL, "fse tables could not be built");
     err = backprop(&s);
     if (!err) {
-        s.recs = pl_alloc(c->mem, (most + 1) * sizeof *s.recs, false);
-        s.tmp = pl_alloc(c->mem, (most + 1) * sizeof *s.tmp, false);
+        s.recs = pl_alloc(c->mem, (most + 1) * sizeof *s.recs, 0);
+        s.tmp = pl_alloc(c->mem, (most + 1) * sizeof *s.tmp, 0);
         if (!s.recs || !s.tmp)
             err = cf_err_set(CF_ERR_NOMEM, "line point sort of %llu entries",
                              (unsigned long long)most);
@@ -460,7 +556,7 @@ enum cf_err pl_compress(const struct pl_ctx *c, struct pl_tables *t, int fd, uin
     if (!err) {
         pl_progress(c, 3, "done", 1);
         pl_progress(c, 4, "P7", 0);
-        /* recs[i].val is the table-7 entry at place i of file table 6. */
+        /* s.vals: the place in file table 6 of each table-7 entry. */
         err = checkpoint_tables(&s, end);
         pl_progress(c, 4, "done", 1);
     }

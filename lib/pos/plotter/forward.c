@@ -7,7 +7,9 @@
  * the buckets are shared out between threads; each thread keeps its matches (the new y, the new
  * metadata, and the pair's positions) in its own arrays, then a counting sort by the new bucket
  * gathers them into the next table. Nothing needs a full sort by y: the order inside a bucket
- * does not change which pairs match.
+ * does not change which pairs match. With file-backed arrays (a memory budget smaller than the
+ * working space) the gather is a radix sort by y instead, whose passes read and write the arrays
+ * sequentially rather than scattering entries over them.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -25,9 +27,9 @@ struct meta2 {
 struct level {
     uint64_t n, nbuckets;
     uint64_t *y;
-    struct meta2 *meta;   /* tables 2..6; table 1 uses x */
+    struct meta2 *meta; /* tables 2..6; table 1 uses x */
     const uint32_t *x;
-    uint64_t *start;      /* nbuckets + 1 */
+    uint64_t *start; /* nbuckets + 1 */
 };
 
 /* One thread's matches. */
@@ -36,20 +38,20 @@ struct out {
     uint64_t *y;
     struct meta2 *meta;
     struct pl_pair *lr;
-    uint64_t *counts;     /* per new bucket, for the gather */
+    uint64_t *counts; /* per new bucket, for the gather */
     bool nomem;
 };
 
 struct fwd_job {
     const struct pl_ctx *c;
-    unsigned table;       /* the table being built (2..7) */
+    unsigned table; /* the table being built (2..7) */
     const struct level *in;
     struct out *outs;
     uint64_t nbuckets_out;
     struct level *next;
     struct pl_tables *t;
     const struct cf_pos_f1 *f1;
-    uint64_t *ys;         /* table 1 generation */
+    uint64_t *ys; /* table 1 generation */
 };
 
 static uint64_t nbuckets(unsigned k)
@@ -144,7 +146,7 @@ static void to_meta(struct cf_pos_meta *m, const struct level *in, uint64_t i)
 }
 
 /* Matches waiting for their Fx, computed a batch at a time (several hashes per vector op). */
-#define BATCH 512
+#define BATCH 128
 
 struct batch {
     unsigned n;
@@ -220,6 +222,10 @@ static void match_task(void *arg, unsigned ti, unsigned nt)
 
         if (ls == le || le == re)
             continue;
+        if (re - ls >= PL_DIST_LIMIT) { /* two buckets hold a few hundred entries, not 2^24 */
+            o->nomem = true;
+            break;
+        }
         if (re - le > next_cap) {
             free(next);
             next_cap = (re - le) * 2;
@@ -242,8 +248,8 @@ static void match_task(void *arg, unsigned ti, unsigned nt)
             unsigned a = il / CF_POS_C;
             const uint8_t *lo = lot->lo[parity][il % CF_POS_C];
             /* Targets: column (a + m) mod kB, row lo[m]; the column wraps at most once. */
-            unsigned wrap = CF_POS_B - a < CF_POS_EXTRA_BITS_POW ? CF_POS_B - a
-                                                                 : CF_POS_EXTRA_BITS_POW;
+            unsigned wrap =
+                CF_POS_B - a < CF_POS_EXTRA_BITS_POW ? CF_POS_B - a : CF_POS_EXTRA_BITS_POW;
             unsigned col = a * CF_POS_C;
             for (unsigned m = 0; m < CF_POS_EXTRA_BITS_POW; m++, col += CF_POS_C) {
                 if (m == wrap)
@@ -258,8 +264,7 @@ static void match_task(void *arg, unsigned ti, unsigned nt)
                     bt->yl[bt->n] = in->y[l];
                     to_meta(&bt->ml[bt->n], in, l);
                     to_meta(&bt->mr[bt->n], in, r);
-                    bt->lr[bt->n].l = (uint32_t)l;
-                    bt->lr[bt->n].r = (uint32_t)r;
+                    bt->lr[bt->n] = pl_pair_make(l, r);
                     bt->n++;
                 }
             }
@@ -333,6 +338,54 @@ void pl_tables_free(const struct pl_ctx *c, struct pl_tables *t)
     memset(t, 0, sizeof *t);
 }
 
+/* start[b] = the first entry of bucket b in y[0..n) sorted by y; start[nb] = start[nb+1] = n. */
+static void bucket_starts(const uint64_t *y, uint64_t n, uint64_t nb, uint64_t *start)
+{
+    uint64_t b = 0;
+
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t yb = y[i] / CF_POS_BC;
+        while (b <= yb && b < nb)
+            start[b++] = i;
+    }
+    while (b < nb + 2)
+        start[b++] = n;
+}
+
+/*
+ * With file-backed arrays, scattering entries straight to their buckets would touch pages at
+ * random; sorting by y with the radix sort (a few sequential passes) groups them instead.
+ */
+static enum cf_err table1_sorted(const struct pl_ctx *c, struct pl_tables *t, struct fwd_job *j,
+                                 struct level *cur, uint64_t n, uint64_t nb)
+{
+    struct pl_rec *recs = pl_alloc(c->mem, n * sizeof *recs, 0);
+    struct pl_rec *tmp = pl_alloc(c->mem, n * sizeof *tmp, 0);
+    enum cf_err err = CF_OK;
+
+    if (!recs || !tmp) {
+        err = cf_err_set(CF_ERR_NOMEM, "table 1 sort");
+        goto out;
+    }
+    for (uint64_t x = 0; x < n; x++) {
+        recs[x].key = j->ys[x];
+        recs[x].val = x;
+    }
+    pl_free(c->mem, j->ys);
+    j->ys = NULL;
+    if ((err = pl_sort(recs, tmp, n, c->k + CF_POS_EXTRA_BITS, c->threads)))
+        goto out;
+    for (uint64_t i = 0; i < n; i++) {
+        cur->y[i] = recs[i].key;
+        t->x[i] = (uint32_t)recs[i].val;
+    }
+    bucket_starts(cur->y, n, nb, cur->start);
+out:
+    pl_free(c->mem, recs);
+    pl_free(c->mem, tmp);
+    return err;
+}
+
 static enum cf_err table1(const struct pl_ctx *c, struct pl_tables *t, struct fwd_job *j,
                           struct level *cur)
 {
@@ -341,24 +394,30 @@ static enum cf_err table1(const struct pl_ctx *c, struct pl_tables *t, struct fw
 
     cf_pos_f1_init(&f1, c->k, c->p->id);
     j->f1 = &f1;
-    j->ys = pl_alloc(c->mem, n * sizeof *j->ys, false);
-    t->x = pl_alloc(c->mem, n * sizeof *t->x, false);
-    cur->y = pl_alloc(c->mem, n * sizeof *cur->y, false);
-    cur->start = pl_alloc(c->mem, (nb + 2) * sizeof *cur->start, false);
+    j->ys = pl_alloc(c->mem, n * sizeof *j->ys, 0);
+    t->x = pl_alloc(c->mem, n * sizeof *t->x, 0);
+    cur->y = pl_alloc(c->mem, n * sizeof *cur->y, 0);
+    cur->start = pl_alloc(c->mem, (nb + 2) * sizeof *cur->start, 0);
     for (unsigned i = 0; i < c->threads; i++)
-        j->outs[i].counts = pl_alloc(c->mem, nb * sizeof *j->outs[i].counts, true);
+        j->outs[i].counts = pl_alloc(c->mem, nb * sizeof *j->outs[i].counts, PL_ZERO);
     for (unsigned i = 0; i < c->threads; i++)
         if (!j->outs[i].counts)
             goto nomem;
     if (!j->ys || !t->x || !cur->y || !cur->start)
         goto nomem;
     pl_parallel(c->threads, f1_task, j);
-    counts_to_slots(j->outs, c->threads, nb, cur->start);
-    cur->start[nb + 1] = n;
-    j->next = cur;
-    pl_parallel(c->threads, f1_scatter, j);
-    pl_free(c->mem, j->ys);
-    j->ys = NULL;
+    if (c->mem->budget) {
+        enum cf_err err = table1_sorted(c, t, j, cur, n, nb);
+        if (err)
+            return err;
+    } else {
+        counts_to_slots(j->outs, c->threads, nb, cur->start);
+        cur->start[nb + 1] = n;
+        j->next = cur;
+        pl_parallel(c->threads, f1_scatter, j);
+        pl_free(c->mem, j->ys);
+        j->ys = NULL;
+    }
     cur->n = n;
     cur->nbuckets = nb;
     cur->x = t->x;
@@ -368,6 +427,40 @@ nomem:
     pl_free(c->mem, j->ys);
     j->ys = NULL;
     return cf_err_set(CF_ERR_NOMEM, "table 1 of %llu entries", (unsigned long long)n);
+}
+
+static enum cf_err gather_sorted(const struct pl_ctx *c, struct pl_tables *t, struct fwd_job *j,
+                                 struct level *next, unsigned table, uint64_t total, uint64_t nb)
+{
+    struct pl_rec32 *recs = pl_alloc(c->mem, (total + 1) * sizeof *recs, 0);
+    struct pl_rec32 *tmp = pl_alloc(c->mem, (total + 1) * sizeof *tmp, 0);
+    enum cf_err err = CF_OK;
+    uint64_t s = 0;
+
+    if (!recs || !tmp) {
+        err = cf_err_set(CF_ERR_NOMEM, "table %u sort", table);
+        goto out;
+    }
+    for (unsigned i = 0; i < c->threads; i++)
+        for (uint64_t q = 0; q < j->outs[i].n; q++, s++) {
+            recs[s].key = j->outs[i].y[q];
+            recs[s].a = j->outs[i].meta[q].w0;
+            recs[s].b = j->outs[i].meta[q].w1;
+            recs[s].c = j->outs[i].lr[q].v;
+        }
+    if ((err = pl_sort32(recs, tmp, total, c->k + CF_POS_EXTRA_BITS, c->threads)))
+        goto out;
+    for (uint64_t i = 0; i < total; i++) {
+        next->y[i] = recs[i].key;
+        next->meta[i].w0 = recs[i].a;
+        next->meta[i].w1 = recs[i].b;
+        t->lr[table][i].v = recs[i].c;
+    }
+    bucket_starts(next->y, total, nb, next->start);
+out:
+    pl_free(c->mem, recs);
+    pl_free(c->mem, tmp);
+    return err;
 }
 
 static enum cf_err next_table(const struct pl_ctx *c, struct pl_tables *t, struct fwd_job *j,
@@ -386,17 +479,17 @@ static enum cf_err next_table(const struct pl_ctx *c, struct pl_tables *t, struc
     }
     if (pl_cancelled(c))
         return cf_err_set(CF_ERR_CANCELLED, "plotting stopped");
-    if (total >= UINT32_MAX)
+    if (total >> PL_POS_BITS)
         return cf_err_set(CF_ERR_TOO_LARGE, "table %u has %llu entries", table,
                           (unsigned long long)total);
     t->n[table] = total;
-    t->lr[table] = pl_alloc(c->mem, (total + 1) * sizeof *t->lr[table], false);
+    t->lr[table] = pl_alloc(c->mem, (total + 1) * sizeof *t->lr[table], 0);
     if (!t->lr[table])
         return cf_err_set(CF_ERR_NOMEM, "table %u", table);
     if (table == 7) {
         /* The last table needs no grouping: f7 and the pair, in any order. */
         uint64_t s = 0;
-        t->f7 = pl_alloc(c->mem, (total + 1) * sizeof *t->f7, false);
+        t->f7 = pl_alloc(c->mem, (total + 1) * sizeof *t->f7, 0);
         if (!t->f7)
             return cf_err_set(CF_ERR_NOMEM, "table 7");
         for (unsigned i = 0; i < c->threads; i++)
@@ -406,11 +499,15 @@ static enum cf_err next_table(const struct pl_ctx *c, struct pl_tables *t, struc
             }
         return CF_OK;
     }
-    next->y = pl_alloc(c->mem, (total + 1) * sizeof *next->y, false);
-    next->meta = pl_alloc(c->mem, (total + 1) * sizeof *next->meta, false);
-    next->start = pl_alloc(c->mem, (nb + 2) * sizeof *next->start, false);
+    next->y = pl_alloc(c->mem, (total + 1) * sizeof *next->y, 0);
+    next->meta = pl_alloc(c->mem, (total + 1) * sizeof *next->meta, 0);
+    next->start = pl_alloc(c->mem, (nb + 2) * sizeof *next->start, 0);
     if (!next->y || !next->meta || !next->start)
         return cf_err_set(CF_ERR_NOMEM, "table %u", table);
+    next->n = total;
+    next->nbuckets = nb;
+    if (c->mem->budget)
+        return gather_sorted(c, t, j, next, table, total, nb);
     pl_parallel(c->threads, gather_count, j);
     counts_to_slots(j->outs, c->threads, nb, next->start);
     next->start[nb + 1] = total;

@@ -25,8 +25,8 @@ static unsigned highbit32(uint32_t v)
     return 31u - (unsigned)__builtin_clz(v);
 }
 
-enum cf_err cf_fse_build_ctable(struct cf_fse_ctable *t, const int16_t *counts,
-                                unsigned nsymbols, unsigned table_log)
+enum cf_err cf_fse_build_ctable(struct cf_fse_ctable *t, const int16_t *counts, unsigned nsymbols,
+                                unsigned table_log)
 {
     static struct cf_fse_table spread; /* only the symbol per cell is used */
     static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -133,8 +133,8 @@ static inline void encode(const struct cf_fse_ctable *t, struct bitw *w, uint32_
     *state = t->next_state[(int32_t)(*state >> nb) + t->sym[s].find_state];
 }
 
-enum cf_err cf_fse_encode(const struct cf_fse_ctable *t, const uint8_t *src, size_t n,
-                          uint8_t *out, size_t *out_len)
+enum cf_err cf_fse_encode(const struct cf_fse_ctable *t, const uint8_t *src, size_t n, uint8_t *out,
+                          size_t *out_len)
 {
     const uint8_t *ip = src + n;
     struct bitw w = {0, 0, out};
@@ -146,8 +146,8 @@ enum cf_err cf_fse_encode(const struct cf_fse_ctable *t, const uint8_t *src, siz
         return CF_OK;
     for (size_t i = 0; i < n; i++)
         if (src[i] >= t->nsymbols)
-            return cf_err_set(CF_ERR_INVAL, "fse: symbol %u outside the table (%u symbols)",
-                              src[i], t->nsymbols);
+            return cf_err_set(CF_ERR_INVAL, "fse: symbol %u outside the table (%u symbols)", src[i],
+                              t->nsymbols);
     if (n & 1) {
         s1 = init_state(t, *--ip);
         s2 = init_state(t, *--ip);

@@ -15,22 +15,22 @@
 struct cf_fse_ctable {
     unsigned table_log;
     unsigned nsymbols;
-    uint16_t next_state[CF_FSE_TABLE_SIZE];   /* by symbol, then occurrence: table size + cell */
+    uint16_t next_state[CF_FSE_TABLE_SIZE]; /* by symbol, then occurrence: table size + cell */
     struct {
-        int32_t find_state;                    /* offset of the symbol's run in next_state */
-        uint32_t nb_bits;                      /* (max bits << 16) - (count << max bits) */
+        int32_t find_state; /* offset of the symbol's run in next_state */
+        uint32_t nb_bits;   /* (max bits << 16) - (count << max bits) */
     } sym[256];
 };
 
 /* Build the encoding table for normalised counts (as FSE_buildCTable). */
-enum cf_err cf_fse_build_ctable(struct cf_fse_ctable *t, const int16_t *counts,
-                                unsigned nsymbols, unsigned table_log);
+enum cf_err cf_fse_build_ctable(struct cf_fse_ctable *t, const int16_t *counts, unsigned nsymbols,
+                                unsigned table_log);
 
 /* The chiapos tables, as cf_fse_pos_table(): which = 1..6 parks, 7 for C3. Built once. */
 const struct cf_fse_ctable *cf_fse_pos_ctable(unsigned which);
 
 /* Bytes out must hold for encoding n symbols. */
-#define CF_FSE_ENC_BOUND(n) ((n) * 8 + 16)
+#define CF_FSE_ENC_BOUND(n) ((n)*8 + 16)
 
 /*
  * Encode n symbols as FSE_compress_usingCTable with a destination of 8n bytes: returns the
@@ -38,7 +38,7 @@ const struct cf_fse_ctable *cf_fse_pos_ctable(unsigned which);
  * CF_FSE_ENC_BOUND(n) bytes (the bit writer stores whole words). A symbol outside the table is
  * CF_ERR_INVAL.
  */
-enum cf_err cf_fse_encode(const struct cf_fse_ctable *t, const uint8_t *src, size_t n,
-                          uint8_t *out, size_t *out_len);
+enum cf_err cf_fse_encode(const struct cf_fse_ctable *t, const uint8_t *src, size_t n, uint8_t *out,
+                          size_t *out_len);
 
 #endif

@@ -9,7 +9,9 @@
  *
  * Within a table the order of entries is free (chiapos sorts by y, we only group by bucket):
  * the file's contents depend only on which pairs matched, because phase 3 re-sorts every table
- * by line point. Positions are 32-bit, so a table holds fewer than 2^32 entries (k <= 31).
+ * by line point. A pair packs the left position (40 bits: tables of k = 32 may pass 2^32
+ * entries) and the distance to the right one (24 bits; they lie in adjacent buckets, a few hundred
+ * entries apart).
  */
 #ifndef CFARM_POS_PLOTTER_INTERNAL_H
 #define CFARM_POS_PLOTTER_INTERNAL_H
@@ -24,24 +26,44 @@
 #include "cfarm/plotter.h"
 
 struct pl_pair {
-    uint32_t l, r;
+    uint64_t v;
 };
+
+#define PL_POS_BITS   40
+#define PL_DIST_LIMIT (1u << (64 - PL_POS_BITS))
+
+static inline struct pl_pair pl_pair_make(uint64_t l, uint64_t r)
+{
+    struct pl_pair p = {l | (r - l) << PL_POS_BITS};
+    return p;
+}
+
+static inline uint64_t pl_pair_l(struct pl_pair p)
+{
+    return p.v & (((uint64_t)1 << PL_POS_BITS) - 1);
+}
+
+static inline uint64_t pl_pair_r(struct pl_pair p)
+{
+    return pl_pair_l(p) + (p.v >> PL_POS_BITS);
+}
 
 struct pl_tables {
     unsigned k;
-    uint64_t n[8];            /* entries of tables 1..7 (before back-propagation) */
-    uint32_t *x;              /* table 1 */
-    struct pl_pair *lr[8];    /* tables 2..7 */
-    uint32_t *f7;             /* table 7 */
+    uint64_t n[8];         /* entries of tables 1..7 (before back-propagation) */
+    uint32_t *x;           /* table 1 */
+    struct pl_pair *lr[8]; /* tables 2..7 */
+    uint32_t *f7;          /* table 7 */
 };
 
 /* Big arrays: malloc while under budget (0: none), file-backed in tmpdir past it (mem.c). */
-#define PL_MEM_BLOCKS 512
+#define PL_MEM_BLOCKS  512
 #define PL_MEM_MAP_MIN (1u << 20)
 
 struct pl_mem {
     pthread_mutex_t lock;
     uint64_t budget, used, mapped, peak_mapped;
+    uint64_t reserve; /* part of the budget kept for PL_HOT arrays */
     const char *tmpdir;
     int map_errno;
     unsigned nblk;
@@ -52,7 +74,8 @@ struct pl_mem {
     } blk[PL_MEM_BLOCKS];
 };
 
-void *pl_alloc(struct pl_mem *m, size_t n, bool zero);
+enum { PL_ZERO = 1, PL_HOT = 2 };
+void *pl_alloc(struct pl_mem *m, size_t n, unsigned flags);
 void *pl_realloc(struct pl_mem *m, void *p, size_t old, size_t n);
 void pl_free(struct pl_mem *m, void *p);
 
@@ -67,8 +90,7 @@ typedef void (*pl_task_fn)(void *arg, unsigned i, unsigned n);
 enum cf_err pl_parallel(unsigned n, pl_task_fn fn, void *arg);
 
 /* A contiguous share [*begin, *end) of count items for worker i of n. */
-static inline void pl_share(uint64_t count, unsigned i, unsigned n, uint64_t *begin,
-                            uint64_t *end)
+static inline void pl_share(uint64_t count, unsigned i, unsigned n, uint64_t *begin, uint64_t *end)
 {
     *begin = count * i / n;
     *end = count * (i + 1) / n;
@@ -84,6 +106,13 @@ struct pl_rec {
 };
 enum cf_err pl_sort(struct pl_rec *recs, struct pl_rec *tmp, uint64_t n, unsigned key_bits,
                     unsigned threads);
+
+struct pl_rec32 {
+    uint64_t key;
+    uint64_t a, b, c;
+};
+enum cf_err pl_sort32(struct pl_rec32 *recs, struct pl_rec32 *tmp, uint64_t n, unsigned key_bits,
+                      unsigned threads);
 
 /* Phase 1: every table; t is zeroed first. Frees what it made on failure. */
 enum cf_err pl_forward(const struct pl_ctx *c, struct pl_tables *t);

@@ -12,8 +12,8 @@
 #include "cfarm/plotter.h"
 
 enum cf_err cf_plotter_make_keys(struct cf_plotter_params *params,
-                                 const struct cf_bls_pk *farmer_pk,
-                                 const struct cf_bls_pk *pool_pk, const uint8_t *pool_contract_ph)
+                                 const struct cf_bls_pk *farmer_pk, const struct cf_bls_pk *pool_pk,
+                                 const uint8_t *pool_contract_ph)
 {
     struct cf_keys_memo memo;
     struct cf_keys_plot plot;

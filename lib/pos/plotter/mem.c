@@ -46,8 +46,12 @@ static void *map_file(struct pl_mem *m, size_t n)
     return p == MAP_FAILED ? NULL : p;
 }
 
-void *pl_alloc(struct pl_mem *m, size_t n, bool zero)
+void *pl_alloc(struct pl_mem *m, size_t n, unsigned flags)
 {
+    bool zero = flags & PL_ZERO;
+    /* Arrays read or written at random (PL_HOT) may use the reserve; the others leave it. */
+    uint64_t budget =
+        flags & PL_HOT || m->budget <= m->reserve ? m->budget : m->budget - m->reserve;
     void *p = NULL;
     bool mapped = false;
 
@@ -56,7 +60,7 @@ void *pl_alloc(struct pl_mem *m, size_t n, bool zero)
     pthread_mutex_lock(&m->lock);
     if (m->nblk == PL_MEM_BLOCKS)
         goto out;
-    if (m->budget && m->used + n > m->budget && n >= PL_MEM_MAP_MIN && m->tmpdir) {
+    if (budget && m->used + n > budget && n >= PL_MEM_MAP_MIN && m->tmpdir) {
         p = map_file(m, n);
         mapped = p != NULL;
         if (!p)
@@ -104,7 +108,7 @@ void pl_free(struct pl_mem *m, void *p)
 
 void *pl_realloc(struct pl_mem *m, void *p, size_t old, size_t n)
 {
-    void *q = pl_alloc(m, n, false);
+    void *q = pl_alloc(m, n, 0);
 
     if (!q)
         return NULL;

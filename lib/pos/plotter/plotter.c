@@ -32,6 +32,9 @@
  * 16-byte sort arrays and the places of two tables.
  */
 #define BYTES_PER_ENTRY 140u
+/* With file-backed arrays the tables are grouped by radix sort, which needs room to sort into:
+ * about 180 bytes per entry measured at k = 20. */
+#define STREAM_BYTES_PER_ENTRY 200u
 
 uint64_t cf_plotter_mem_needed(unsigned k)
 {
@@ -98,8 +101,10 @@ static double now(void)
 
 uint64_t cf_plotter_mem_min(unsigned k)
 {
-    /* Per-thread bucket counts (8 bytes per y bucket) and buffers, and a margin. */
-    return (((uint64_t)1 << (k + CF_POS_EXTRA_BITS)) / CF_POS_BC * 8 * 4) + ((uint64_t)8 << 20);
+    /* Per-thread bucket counts (8 bytes per y bucket), two bit arrays of kept entries (read and
+     * written at random, so kept in memory), and a margin. */
+    return (((uint64_t)1 << (k + CF_POS_EXTRA_BITS)) / CF_POS_BC * 8 * 4) + ((uint64_t)1 << k) / 4 +
+           ((uint64_t)8 << 20);
 }
 
 static uint64_t disk_free(const char *dir)
@@ -113,20 +118,16 @@ static uint64_t disk_free(const char *dir)
 
 /* Decide the memory budget (0: no limit) and check the temporary disk for the rest. */
 static enum cf_err plan_memory(const struct cf_plotter_params *p, const char *tmpdir,
-                               uint64_t *budget)
+                               uint64_t *budget, uint64_t *reserve)
 {
     uint64_t need = cf_plotter_mem_needed(p->k), avail = mem_available();
     uint64_t limit = p->mem_limit ? p->mem_limit : avail / 10 * 9, spill, free_bytes;
+    uint64_t stream_need = (uint64_t)STREAM_BYTES_PER_ENTRY << p->k;
 
-    *budget = 0;
+    *budget = *reserve = 0;
     if (p->k < CF_PLOTTER_K_MIN || p->k > CF_PLOTTER_K_MAX)
         return cf_err_set(CF_ERR_INVAL, "k = %u: the plotter makes k = %d..%d", p->k,
                           CF_PLOTTER_K_MIN, CF_PLOTTER_K_MAX);
-    if (p->k > 31)
-        return cf_err_set(CF_ERR_TOO_LARGE,
-                          "k = %u: a table may hold more than 2^32 entries and cfarm's plotter "
-                          "keeps 32-bit positions (k <= 31 for now)",
-                          p->k);
     if (p->mem_limit && p->mem_limit > avail)
         limit = avail / 10 * 9;
     if (need <= limit)
@@ -138,18 +139,18 @@ static enum cf_err plan_memory(const struct cf_plotter_params *p, const char *tm
                           p->k, (unsigned long long)(cf_plotter_mem_min(p->k) >> 20),
                           (unsigned long long)(need >> 20), (unsigned long long)(limit >> 20),
                           p->mem_limit ? "allowed" : "available");
-    spill = need - limit;
+    spill = stream_need > limit ? stream_need - limit : 0;
     free_bytes = disk_free(tmpdir);
     if (free_bytes < spill + cf_plotter_plot_size(p->k))
         return cf_err_set(CF_ERR_TOO_LARGE,
                           "k = %u needs %llu MiB of working space: %llu MiB of memory %s, and "
                           "%s has %llu MiB free for the other %llu MiB and the plot",
-                          p->k, (unsigned long long)(need >> 20),
-                          (unsigned long long)(limit >> 20),
-                          p->mem_limit ? "allowed" : "available", tmpdir,
-                          (unsigned long long)(free_bytes >> 20),
+                          p->k, (unsigned long long)(stream_need >> 20),
+                          (unsigned long long)(limit >> 20), p->mem_limit ? "allowed" : "available",
+                          tmpdir, (unsigned long long)(free_bytes >> 20),
                           (unsigned long long)(spill >> 20));
     *budget = limit;
+    *reserve = ((uint64_t)1 << p->k) / 4;
     return CF_OK;
 }
 
@@ -162,10 +163,9 @@ static enum cf_err check_disk(int fd, unsigned k, const char *path)
         return CF_OK;
     free_bytes = (uint64_t)vfs.f_bavail * vfs.f_frsize;
     if (free_bytes < need)
-        return cf_err_set(CF_ERR_TOO_LARGE,
-                          "%s: a k = %u plot needs about %llu MiB, the disk has %llu MiB free",
-                          path, k, (unsigned long long)(need >> 20),
-                          (unsigned long long)(free_bytes >> 20));
+        return cf_err_set(
+            CF_ERR_TOO_LARGE, "%s: a k = %u plot needs about %llu MiB, the disk has %llu MiB free",
+            path, k, (unsigned long long)(need >> 20), (unsigned long long)(free_bytes >> 20));
     return CF_OK;
 }
 
@@ -176,6 +176,7 @@ enum cf_err cf_plotter_create(const struct cf_plotter_params *params, const char
     struct pl_mem mem;
     struct pl_ctx c = {&p, p.k, p.threads ? p.threads : 2, &mem};
     char *dir = NULL;
+    const char *plot_dir;
     struct pl_tables t;
     struct cf_plotter_stats st;
     uint8_t header[CF_PLOT_MAGIC_LEN + 32 + 1 + 2 + 4 + 2 + CF_KEYS_MEMO_MAX + 80];
@@ -201,8 +202,9 @@ enum cf_err cf_plotter_create(const struct cf_plotter_params *params, const char
         err = cf_err_set(CF_ERR_NOMEM, "path");
         goto out;
     }
-    mem.tmpdir = p.tmp_dir ? p.tmp_dir : (strrchr(dir, '/') ? dirname(dir) : ".");
-    if ((err = plan_memory(&p, mem.tmpdir, &mem.budget)))
+    plot_dir = strrchr(dir, '/') ? dirname(dir) : ".";
+    mem.tmpdir = p.tmp_dir ? p.tmp_dir : plot_dir;
+    if ((err = plan_memory(&p, mem.tmpdir, &mem.budget, &mem.reserve)))
         goto out;
     if (asprintf(&tmp, "%s.tmp", path) < 0) {
         tmp = NULL;
@@ -247,6 +249,14 @@ enum cf_err cf_plotter_create(const struct cf_plotter_params *params, const char
     if (rename(tmp, path) != 0) {
         err = cf_err_set(CF_ERR_IO, "rename %s to %s: %s", tmp, path, strerror(errno));
         goto out;
+    }
+    {
+        /* Make the rename itself durable. */
+        int dfd = open(plot_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd >= 0) {
+            fsync(dfd);
+            close(dfd);
+        }
     }
     st.file_size = end;
     st.temp_peak = mem.peak_mapped;

@@ -82,7 +82,7 @@ enum cf_err pl_pwrite(int fd, const void *buf, size_t n, uint64_t off)
 /* ---- radix sort ----------------------------------------------------------------------------- */
 
 #define DIGIT_BITS 11
-#define DIGITS (1u << DIGIT_BITS)
+#define DIGITS     (1u << DIGIT_BITS)
 
 struct sort_job {
     struct pl_rec *src, *dst;
@@ -145,6 +145,76 @@ enum cf_err pl_sort(struct pl_rec *recs, struct pl_rec *tmp, uint64_t n, unsigne
             }
         pl_parallel(threads, sort_scatter, &j);
         struct pl_rec *s = j.src;
+        j.src = j.dst;
+        j.dst = s;
+    }
+    if (j.src != recs)
+        memcpy(recs, j.src, n * sizeof *recs);
+    free(j.counts);
+    return CF_OK;
+}
+
+/* ---- the same for 32-byte records (phase 1 with file-backed arrays) ------------------------- */
+
+struct sort32_job {
+    struct pl_rec32 *src, *dst;
+    uint64_t n;
+    unsigned shift, bits;
+    uint64_t (*counts)[DIGITS];
+};
+
+static void sort32_count(void *arg, unsigned i, unsigned nt)
+{
+    struct sort32_job *j = arg;
+    uint64_t begin, end, *cnt = j->counts[i];
+    uint64_t mask = ((uint64_t)1 << j->bits) - 1;
+
+    pl_share(j->n, i, nt, &begin, &end);
+    memset(cnt, 0, sizeof j->counts[i]);
+    for (uint64_t r = begin; r < end; r++)
+        cnt[(j->src[r].key >> j->shift) & mask]++;
+}
+
+static void sort32_scatter(void *arg, unsigned i, unsigned nt)
+{
+    struct sort32_job *j = arg;
+    uint64_t begin, end, *start = j->counts[i];
+    uint64_t mask = ((uint64_t)1 << j->bits) - 1;
+
+    pl_share(j->n, i, nt, &begin, &end);
+    for (uint64_t r = begin; r < end; r++)
+        j->dst[start[(j->src[r].key >> j->shift) & mask]++] = j->src[r];
+}
+
+enum cf_err pl_sort32(struct pl_rec32 *recs, struct pl_rec32 *tmp, uint64_t n, unsigned key_bits,
+                      unsigned threads)
+{
+    struct sort32_job j;
+    unsigned passes = (key_bits + DIGIT_BITS - 1) / DIGIT_BITS;
+
+    if (threads == 0 || n < 65536)
+        threads = 1;
+    if (threads > 64)
+        threads = 64;
+    j.counts = malloc(sizeof *j.counts * threads);
+    if (!j.counts)
+        return cf_err_set(CF_ERR_NOMEM, "sort counts");
+    j.n = n;
+    j.src = recs;
+    j.dst = tmp;
+    for (unsigned p = 0; p < passes; p++) {
+        j.shift = p * DIGIT_BITS;
+        j.bits = key_bits - j.shift < DIGIT_BITS ? key_bits - j.shift : DIGIT_BITS;
+        pl_parallel(threads, sort32_count, &j);
+        uint64_t sum = 0;
+        for (uint64_t d = 0; d < ((uint64_t)1 << j.bits); d++)
+            for (unsigned t = 0; t < threads; t++) {
+                uint64_t c = j.counts[t][d];
+                j.counts[t][d] = sum;
+                sum += c;
+            }
+        pl_parallel(threads, sort32_scatter, &j);
+        struct pl_rec32 *s = j.src;
         j.src = j.dst;
         j.dst = s;
     }
