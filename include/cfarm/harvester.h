@@ -73,6 +73,8 @@ struct cf_harvester_stats {
     size_t last_scan_opened, last_scan_cached;
     uint64_t signage_points; /* handled */
     uint64_t lookups;        /* plot lookups run */
+    uint64_t plots_passed;   /* plots that passed the filter, over all signage points */
+    uint32_t last_passed;    /* plots that passed at the last signage point */
     uint64_t proofs;         /* NewProofOfSpace sent */
     uint64_t signatures;     /* RespondSignatures sent */
     uint64_t syncs_done;     /* plot syncs the farmer acknowledged to the end */

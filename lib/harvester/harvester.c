@@ -223,6 +223,7 @@ static void scan_done(void *arg)
 
         log_new_problems(old, c->next);
         h->snap = c->next;
+        h->snap_keyed = c->a.nfarmer > 0;
         c->next = NULL;
         h->generation = h->snap->generation;
         h->st.scans++;
@@ -477,9 +478,10 @@ static enum cf_err on_nsph(struct cf_peer *p, const struct cf_peer_msg *m, void 
                cf_err_detail() ? cf_err_detail() : cf_strerror(err));
         return err;
     }
-    if (!h->keys_known || s == NULL) {
+    if (!h->keys_known || s == NULL || !h->snap_keyed) {
         cf_log(CF_LOG_DEBUG, MOD, "signage point ignored: %s",
-               h->keys_known ? "no plots scanned yet" : "no keys from the farmer yet");
+               h->keys_known ? "plots not yet checked against the farmer's keys"
+                             : "no keys from the farmer yet");
         goto out;
     }
     h->st.signage_points++;
@@ -525,6 +527,8 @@ static enum cf_err on_nsph(struct cf_peer *p, const struct cf_peer_msg *m, void 
             free(j);
         }
     }
+    h->st.plots_passed += sp->passed;
+    h->st.last_passed = sp->passed;
     sp_finish_one(h, sp);
 out:
     cf_proto_free(CF_CLS_NEW_SIGNAGE_POINT_HARVESTER2, &n);
@@ -1002,6 +1006,10 @@ enum cf_err cf_harvester_metrics(const struct cf_harvester *h, struct cf_buf *ou
                             "cfarm_harvester_signage_points_total %" PRIu64 "\n"
                             "# TYPE cfarm_harvester_lookups_total counter\n"
                             "cfarm_harvester_lookups_total %" PRIu64 "\n"
+                            "# TYPE cfarm_harvester_plots_passed_total counter\n"
+                            "cfarm_harvester_plots_passed_total %" PRIu64 "\n"
+                            "# TYPE cfarm_harvester_last_signage_point_plots_passed gauge\n"
+                            "cfarm_harvester_last_signage_point_plots_passed %" PRIu32 "\n"
                             "# TYPE cfarm_harvester_proofs_total counter\n"
                             "cfarm_harvester_proofs_total %" PRIu64 "\n"
                             "# TYPE cfarm_harvester_signatures_total counter\n"
@@ -1011,8 +1019,9 @@ enum cf_err cf_harvester_metrics(const struct cf_harvester *h, struct cf_buf *ou
                             "# TYPE cfarm_harvester_plot_syncs_total counter\n"
                             "cfarm_harvester_plot_syncs_total %" PRIu64 "\n"
                             "# TYPE cfarm_harvester_lookup_seconds histogram\n",
-                            h->st.signage_points, h->st.lookups, h->st.proofs, h->st.signatures,
-                            h->peer != NULL, h->st.syncs_done);
+                            h->st.signage_points, h->st.lookups, h->st.plots_passed,
+                            h->st.last_passed, h->st.proofs, h->st.signatures, h->peer != NULL,
+                            h->st.syncs_done);
     for (size_t i = 0; !err && i < h->ndisks; i++) {
         const struct hv_disk_stats *d = &h->disks[i];
         char disk[32];

@@ -62,6 +62,7 @@ struct cf_harvester {
     bool keys_known;
 
     struct hv_snapshot *snap;
+    bool snap_keyed; /* snap's states were decided with the farmer's keys */
     struct hv_cache *cache;
     struct hv_engine *engine;
     uint64_t generation;

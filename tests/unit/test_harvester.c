@@ -766,6 +766,26 @@ static void version_pair(struct cf_loop *loop, struct harness_root *r, struct tf
     signage_round(loop, &f, f.hv_ver <= 36 ? 4 : 9, 1000, false);
     signatures(loop, &f);
     request_plots(loop, &f);
+    {
+        struct cf_harvester_stats st;
+        struct cf_buf m;
+        char want[96];
+
+        cf_harvester_stats(h, &st);
+        CHECK_EQ_U64(st.signage_points, 2);
+        CHECK_EQ_U64(st.signatures, 1);
+        CHECK(st.connected);
+        CHECK_EQ_U64(st.plots_ok, nplot_paths);
+        CHECK(st.proofs > 0);
+        cf_buf_init(&m, 1 << 20);
+        CHECK(cf_harvester_metrics(h, &m) == CF_OK && cf_buf_terminate(&m) == CF_OK);
+        snprintf(want, sizeof want, "cfarm_harvester_plots{state=\"ok\"} %zu\n", nplot_paths);
+        CHECK(m.data && strstr((char *)m.data, want) != NULL);
+        CHECK(m.data && strstr((char *)m.data, "cfarm_harvester_farmer_connected 1\n") != NULL);
+        CHECK(m.data &&
+              strstr((char *)m.data, "cfarm_harvester_lookup_seconds_count{disk=") != NULL);
+        cf_buf_free(&m);
+    }
     cf_harvester_free(h);
     tf_stop(&f);
 }
