@@ -120,7 +120,7 @@ int main(int argc, char **argv)
         struct cf_plot_sync_response resp;
         struct cf_buf bodies[340];
         size_t nb = 0, total = 100000;
-        static struct cf_plot plots[300];
+        static struct cf_proto_plot plots[300];
         static char names[300][80];
         struct cf_plot_sync_start st = {{1, 77, 0}, true, 0, (uint32_t)total, 1};
         struct cf_plot_sync_path_list empty = {{1, 77, 0}, {NULL, 0}, true};

@@ -420,7 +420,7 @@ struct cf_respond_signatures {
     struct cf_opt_b32 farmer_reward_address_override; /* 0.0.36 */
 };
 
-struct cf_plot {
+struct cf_proto_plot {
     struct cf_str filename;
     uint8_t size; /* k for v1 plots, 0x80 | strength for v2 */
     uint8_t plot_id[32];
@@ -432,11 +432,11 @@ struct cf_plot {
     struct cf_opt_u8 compression_level;
 };
 struct cf_list_plot {
-    struct cf_plot *items;
+    struct cf_proto_plot *items;
     size_t count;
 };
 
-struct cf_plot2 {
+struct cf_proto_plot2 {
     struct cf_str filename;
     uint8_t size;
     uint8_t plot_id[32];
@@ -450,7 +450,7 @@ struct cf_plot2 {
     uint8_t meta_group;
 };
 struct cf_list_plot2 {
-    struct cf_plot2 *items;
+    struct cf_proto_plot2 *items;
     size_t count;
 };
 

@@ -439,7 +439,7 @@ static enum cf_err on_done(struct cf_plotsync *rx, const struct cf_plot_sync_don
     return CF_OK;
 }
 
-static void plot_of(struct cf_plotsync_plot *o, const struct cf_plot *p)
+static void plot_of(struct cf_plotsync_plot *o, const struct cf_proto_plot *p)
 {
     o->filename = p->filename.s;
     o->size = p->size;
@@ -448,7 +448,7 @@ static void plot_of(struct cf_plotsync_plot *o, const struct cf_plot *p)
     o->file_size = p->file_size;
 }
 
-static void plot2_of(struct cf_plotsync_plot *o, const struct cf_plot2 *p)
+static void plot2_of(struct cf_plotsync_plot *o, const struct cf_proto_plot2 *p)
 {
     o->filename = p->filename.s;
     o->size = p->size;

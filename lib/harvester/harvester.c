@@ -669,9 +669,9 @@ void hv_plot_msg(const struct hv_plot *r, void *out, bool plot2)
 {
     const struct cf_plot_info *info = hv_plot_info(r);
     /* Plot2 starts with Plot's fields in the same order and types. */
-    struct cf_plot2 *p = out;
+    struct cf_proto_plot2 *p = out;
 
-    memset(p, 0, plot2 ? sizeof(struct cf_plot2) : sizeof(struct cf_plot));
+    memset(p, 0, plot2 ? sizeof(struct cf_proto_plot2) : sizeof(struct cf_proto_plot));
     p->filename.s = r->path;
     p->filename.len = strlen(r->path);
     p->size = (uint8_t)info->k;
@@ -695,7 +695,7 @@ static enum cf_err on_request_plots(struct cf_peer *peer, const struct cf_peer_m
     struct cf_harvester *h = user;
     const struct hv_snapshot *s = h->snap;
     bool two = h->farmer_ver >= 38;
-    size_t es = two ? sizeof(struct cf_plot2) : sizeof(struct cf_plot);
+    size_t es = two ? sizeof(struct cf_proto_plot2) : sizeof(struct cf_proto_plot);
     size_t n = s ? s->n : 0, np = 0, nf = 0, nk = 0;
     uint8_t *plots = calloc(n ? n : 1, es);
     struct cf_str *failed = calloc(n ? n : 1, sizeof *failed);
@@ -717,7 +717,7 @@ static enum cf_err on_request_plots(struct cf_peer *peer, const struct cf_peer_m
             nokey[nk++] = str;
     }
     memset(&r, 0, sizeof r);
-    r.plots.items = (struct cf_plot2 *)(void *)plots;
+    r.plots.items = (struct cf_proto_plot2 *)(void *)plots;
     r.plots.count = np;
     r.failed_to_open_filenames.items = failed;
     r.failed_to_open_filenames.count = nf;

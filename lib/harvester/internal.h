@@ -15,8 +15,8 @@
  * reads are in flight on one disk and a slow disk delays only its own plots. A job's work runs on
  * the disk's thread; its completion is posted to the loop with cf_loop_post().
  *
- * Nothing here includes cfarm/proto.h (its message class `struct cf_plot` shares its tag with
- * the plot handle of cfarm/plot.h; only pointers to the handle cross this header).
+ * Only pointers to the plot handle of cfarm/plot.h cross this header (the protocol's Plot class
+ * is `struct cf_proto_plot`, a different type).
  */
 #ifndef CFARM_HARVESTER_INTERNAL_H
 #define CFARM_HARVESTER_INTERNAL_H

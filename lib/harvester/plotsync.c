@@ -168,7 +168,7 @@ static enum cf_err encode_msg(struct cf_harvester *h, const struct hv_sync_msg *
     case CF_MSG_PLOT_SYNC_LOADED:
     case CF_MSG_PLOT_SYNC_LOADED2: {
         bool two = m->type == CF_MSG_PLOT_SYNC_LOADED2;
-        size_t es = two ? sizeof(struct cf_plot2) : sizeof(struct cf_plot);
+        size_t es = two ? sizeof(struct cf_proto_plot2) : sizeof(struct cf_proto_plot);
         uint8_t *items = calloc(count ? count : 1, es);
         struct cf_plot_sync_plot_list2 b;
 
@@ -177,7 +177,7 @@ static enum cf_err encode_msg(struct cf_harvester *h, const struct hv_sync_msg *
         for (size_t i = 0; i < count; i++)
             hv_plot_msg(s->loaded[m->from + i], items + i * es, two);
         b.identifier = id;
-        b.data.items = (struct cf_plot2 *)(void *)items;
+        b.data.items = (struct cf_proto_plot2 *)(void *)items;
         b.data.count = count;
         b.final = m->final;
         err = cf_proto_encode(two ? CF_CLS_PLOT_SYNC_PLOT_LIST2 : CF_CLS_PLOT_SYNC_PLOT_LIST,

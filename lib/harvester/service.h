@@ -84,7 +84,7 @@ void hv_sync_trigger(struct cf_harvester *h); /* after a refresh or a handshake 
 void hv_sync_stop(struct cf_harvester *h);    /* connection lost */
 void hv_sync_free(struct cf_harvester *h);
 enum cf_err hv_sync_on_response(struct cf_peer *p, const struct cf_peer_msg *m, void *user);
-/* Fill a Plot or Plot2 message entry from a record (plot2: struct cf_plot2). */
+/* Fill a Plot or Plot2 message entry from a record (plot2: struct cf_proto_plot2). */
 void hv_plot_msg(const struct hv_plot *r, void *plot, bool plot2);
 
 #endif

@@ -302,36 +302,36 @@ static const struct cf_field F_respond_signatures[] = {
 };
 CLASS_DESC(respond_signatures, cf_respond_signatures, "RespondSignatures", false);
 
-CLASS_TYPE(plot, cf_plot);
+CLASS_TYPE(plot, cf_proto_plot);
 static const struct cf_field F_plot[] = {
-    F(cf_plot, filename, T_STR),
-    F(cf_plot, size, T_U8),
-    F(cf_plot, plot_id, T_B32),
-    F(cf_plot, pool_public_key, O_G1),
-    F(cf_plot, pool_contract_puzzle_hash, O_B32),
-    F(cf_plot, plot_public_key, T_G1),
-    F(cf_plot, file_size, T_U64),
-    F(cf_plot, time_modified, T_U64),
-    F(cf_plot, compression_level, O_U8),
+    F(cf_proto_plot, filename, T_STR),
+    F(cf_proto_plot, size, T_U8),
+    F(cf_proto_plot, plot_id, T_B32),
+    F(cf_proto_plot, pool_public_key, O_G1),
+    F(cf_proto_plot, pool_contract_puzzle_hash, O_B32),
+    F(cf_proto_plot, plot_public_key, T_G1),
+    F(cf_proto_plot, file_size, T_U64),
+    F(cf_proto_plot, time_modified, T_U64),
+    F(cf_proto_plot, compression_level, O_U8),
 };
-CLASS_DESC(plot, cf_plot, "Plot", false);
+CLASS_DESC(plot, cf_proto_plot, "Plot", false);
 LIST(L_PLOT, cf_list_plot, T_plot);
 
-CLASS_TYPE(plot2, cf_plot2);
+CLASS_TYPE(plot2, cf_proto_plot2);
 static const struct cf_field F_plot2[] = {
-    F(cf_plot2, filename, T_STR),
-    F(cf_plot2, size, T_U8),
-    F(cf_plot2, plot_id, T_B32),
-    F(cf_plot2, pool_public_key, O_G1),
-    F(cf_plot2, pool_contract_puzzle_hash, O_B32),
-    F(cf_plot2, plot_public_key, T_G1),
-    F(cf_plot2, file_size, T_U64),
-    F(cf_plot2, time_modified, T_U64),
-    F(cf_plot2, compression_level, O_U8),
-    F(cf_plot2, plot_index, T_U16),
-    F(cf_plot2, meta_group, T_U8),
+    F(cf_proto_plot2, filename, T_STR),
+    F(cf_proto_plot2, size, T_U8),
+    F(cf_proto_plot2, plot_id, T_B32),
+    F(cf_proto_plot2, pool_public_key, O_G1),
+    F(cf_proto_plot2, pool_contract_puzzle_hash, O_B32),
+    F(cf_proto_plot2, plot_public_key, T_G1),
+    F(cf_proto_plot2, file_size, T_U64),
+    F(cf_proto_plot2, time_modified, T_U64),
+    F(cf_proto_plot2, compression_level, O_U8),
+    F(cf_proto_plot2, plot_index, T_U16),
+    F(cf_proto_plot2, meta_group, T_U8),
 };
-CLASS_DESC(plot2, cf_plot2, "Plot2", false);
+CLASS_DESC(plot2, cf_proto_plot2, "Plot2", false);
 LIST(L_PLOT2, cf_list_plot2, T_plot2);
 
 CLASS_TYPE(request_plots, cf_request_plots);

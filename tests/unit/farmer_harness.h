@@ -83,7 +83,7 @@ static inline void th_frame_add(struct th *h, uint8_t type, enum cf_proto_cls c,
         fprintf(stderr, "harness: cannot encode plot sync message %u\n", (unsigned)type);
 }
 
-static inline void th_plot_entry(struct th *h, size_t i, struct cf_plot *out, char *name,
+static inline void th_plot_entry(struct th *h, size_t i, struct cf_proto_plot *out, char *name,
                                  size_t nlen)
 {
     memset(out, 0, sizeof *out);
@@ -150,7 +150,7 @@ static inline void th_build_sync(struct th *h)
     for (size_t b = 0; b == 0 || b < total; b += 300) {
         size_t n = total - b < 300 ? total - b : 300;
         struct cf_plot_sync_plot_list l = {0};
-        struct cf_plot *items = calloc(n ? n : 1, sizeof *items);
+        struct cf_proto_plot *items = calloc(n ? n : 1, sizeof *items);
         char(*names)[512] = calloc(n ? n : 1, 512);
 
         for (size_t i = 0; i < n; i++)

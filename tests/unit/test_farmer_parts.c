@@ -56,7 +56,7 @@ static int start(uint64_t sid, uint64_t last, bool initial, uint32_t count)
 
 static int loaded(uint64_t sid, uint64_t mid, const char *const *names, size_t n, bool final)
 {
-    struct cf_plot plots[8];
+    struct cf_proto_plot plots[8];
     struct cf_plot_sync_plot_list l = {ident(sid, mid), {plots, n}, final};
 
     memset(plots, 0, sizeof plots);
