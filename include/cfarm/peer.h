@@ -96,7 +96,9 @@ struct cf_peer_config {
     uint8_t node_type;            /* ours */
     const char *software_version; /* e.g. "cfarm 0.1.0" */
     uint16_t server_port;         /* announced; 0 for a harvester */
-    /* protocol_version we announce to a peer of type t; NULL: cf_peer_protocol_version(). */
+    /* protocol_version we announce to a peer of type t; NULL: cf_peer_protocol_version(). An
+     * acceptor passes the opener's node type; an opener, which speaks first and cannot know the
+     * remote's type yet, passes its own (as Chia's opener does). */
     const char *(*protocol_version)(uint8_t t);
     const struct cf_peer_capability *caps; /* NULL: [(1,"1"), (2,"1"), (3,"1")] */
     size_t ncaps;
