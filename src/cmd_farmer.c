@@ -28,13 +28,13 @@
 #include "cfarm/farmer.h"
 #include "cfarm/log.h"
 #include "cli.h"
+#include "metrics_http.h"
 #include "commands.h"
 
 #define MOD "cfarm.farmer"
 
 struct run {
-    int metrics_fd;
-    struct cf_loop_io *metrics_io;
+    struct metrics_http *metrics;
     struct cf_loop *loop;
     struct cf_farmer *farmer;
     const char *root;
@@ -67,59 +67,12 @@ static void on_hup(int signo, void *arg)
     cf_farmer_set_keys(r->farmer, &keys);
 }
 
-/* The metrics endpoint: one request per connection on a local socket, answered and closed (the
- * harvester's endpoint works the same way). */
-static void on_metrics(struct cf_loop_io *io, int fd, unsigned events, void *arg)
+/* The metrics endpoint's text (metrics_http.c serves it). */
+static enum cf_err render_metrics(void *arg, struct cf_buf *out)
 {
     struct run *r = arg;
-    struct timeval tv = {1, 0};
-    struct cf_buf body, head;
-    char req[2048];
-    int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
 
-    (void)io;
-    (void)events;
-    if (c < 0)
-        return;
-    setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    cf_buf_init(&body, 16u << 20);
-    cf_buf_init(&head, 4096);
-    if (recv(c, req, sizeof req, 0) >= 0 && cf_farmer_metrics(r->farmer, &body) == CF_OK &&
-        cf_buf_printf(&head,
-                      "HTTP/1.0 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\n"
-                      "Content-Length: %zu\r\nConnection: close\r\n\r\n",
-                      body.len) == CF_OK &&
-        write(c, head.data, head.len) == (ssize_t)head.len && body.len)
-        (void)!write(c, body.data, body.len);
-    cf_buf_free(&head);
-    cf_buf_free(&body);
-    close(c);
-}
-
-static int metrics_listen(struct run *r, const char *addr, uint16_t port)
-{
-    struct addrinfo hints = {.ai_family = AF_UNSPEC,
-                             .ai_socktype = SOCK_STREAM,
-                             .ai_flags = AI_NUMERICSERV | AI_PASSIVE};
-    struct addrinfo *ai = NULL;
-    char ps[8];
-    int one = 1;
-
-    snprintf(ps, sizeof ps, "%u", port);
-    if (getaddrinfo(addr, ps, &hints, &ai) != 0 || ai == NULL)
-        return cli_fail("farmer: metrics address '%s' not usable", addr);
-    r->metrics_fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (r->metrics_fd < 0 ||
-        setsockopt(r->metrics_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
-        bind(r->metrics_fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(r->metrics_fd, 16) != 0 ||
-        cf_loop_io_new(r->loop, r->metrics_fd, CF_LOOP_READ, on_metrics, r, &r->metrics_io)) {
-        freeaddrinfo(ai);
-        return cli_fail("farmer: metrics endpoint on %s:%u: %s", addr, port, strerror(errno));
-    }
-    freeaddrinfo(ai);
-    cf_log(CF_LOG_INFO, MOD, "metrics on http://%s:%u/metrics", addr, port);
-    return 0;
+    return cf_farmer_metrics(r->farmer, out);
 }
 
 static void on_duration(struct cf_loop_timer *t, void *arg)
@@ -341,7 +294,9 @@ static int serve(struct run *r, const struct args *a)
     cf_farmer_set_source(r->farmer, src);
     cf_log(CF_LOG_INFO, MOD, "farmer listening on port %u for harvesters (network %s)",
            (unsigned)cf_farmer_port(r->farmer), fc.c.selected_network);
-    if (fc.c.metrics_port && metrics_listen(r, fc.c.metrics_address, fc.c.metrics_port)) {
+    if (fc.c.metrics_port && metrics_http_listen(r->loop, "farmer", fc.c.metrics_address,
+                                                 fc.c.metrics_port, render_metrics, r,
+                                                 &r->metrics)) {
         rc = 1;
         goto out;
     }
@@ -352,11 +307,8 @@ static int serve(struct run *r, const struct args *a)
     final_summary(r->farmer);
     rc = 0;
 out:
-    cf_loop_io_free(r->metrics_io);
-    r->metrics_io = NULL;
-    if (r->metrics_fd >= 0)
-        close(r->metrics_fd);
-    r->metrics_fd = -1;
+    metrics_http_close(r->metrics);
+    r->metrics = NULL;
     cf_loop_timer_free(r->stop_timer);
     r->stop_timer = NULL;
     if (r->farmer) {
@@ -375,7 +327,7 @@ out:
 int cmd_farmer(int argc, char **argv)
 {
     struct args a = {0};
-    struct run r = {.metrics_fd = -1};
+    struct run r = {0};
     char *root;
     enum cf_err err;
     int rc;

@@ -26,6 +26,7 @@
 #include "cfarm/harvester.h"
 #include "cfarm/log.h"
 #include "cli.h"
+#include "metrics_http.h"
 #include "commands.h"
 
 #define MOD "cfarm.harvester"
@@ -34,8 +35,7 @@ struct run {
     char *root;
     struct cf_loop *loop;
     struct cf_harvester *h;
-    int metrics_fd;
-    struct cf_loop_io *metrics_io;
+    struct metrics_http *metrics;
 };
 
 /* Resolved plot directories of a config (heap array of heap strings). */
@@ -105,64 +105,12 @@ static void on_hup(int signo, void *arg)
     cf_harvester_config_free(&cfg);
 }
 
-/* One request per connection: read what is there, answer with the metrics, close. The socket
- * is local and the answer small, so a blocking write with a timeout is enough. */
-static void on_metrics(struct cf_loop_io *io, int fd, unsigned events, void *arg)
+/* The metrics endpoint's text (metrics_http.c serves it). */
+static enum cf_err render_metrics(void *arg, struct cf_buf *out)
 {
     struct run *r = arg;
-    struct timeval tv = {1, 0};
-    struct cf_buf body, head;
-    char req[2048];
-    int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
 
-    (void)io;
-    (void)events;
-    if (c < 0)
-        return;
-    setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    if (recv(c, req, sizeof req, 0) < 0) {
-        close(c);
-        return;
-    }
-    cf_buf_init(&body, 1 << 20);
-    cf_buf_init(&head, 4096);
-    if (cf_harvester_metrics(r->h, &body) == CF_OK &&
-        cf_buf_printf(&head,
-                      "HTTP/1.0 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\n"
-                      "Content-Length: %zu\r\nConnection: close\r\n\r\n",
-                      body.len) == CF_OK) {
-        if (write(c, head.data, head.len) == (ssize_t)head.len && body.len)
-            (void)!write(c, body.data, body.len);
-    }
-    cf_buf_free(&head);
-    cf_buf_free(&body);
-    close(c);
-}
-
-static int metrics_listen(struct run *r, const char *addr, uint16_t port)
-{
-    struct addrinfo hints = {.ai_family = AF_UNSPEC,
-                             .ai_socktype = SOCK_STREAM,
-                             .ai_flags = AI_NUMERICSERV | AI_PASSIVE};
-    struct addrinfo *ai = NULL;
-    char ps[8];
-    int one = 1;
-
-    snprintf(ps, sizeof ps, "%u", port);
-    if (getaddrinfo(addr, ps, &hints, &ai) != 0 || ai == NULL)
-        return cli_fail("harvester: metrics address '%s' not usable", addr);
-    r->metrics_fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (r->metrics_fd < 0 ||
-        setsockopt(r->metrics_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
-        bind(r->metrics_fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(r->metrics_fd, 16) != 0 ||
-        cf_loop_io_new(r->loop, r->metrics_fd, CF_LOOP_READ, on_metrics, r, &r->metrics_io)) {
-        freeaddrinfo(ai);
-        return cli_fail("harvester: metrics endpoint on %s:%u: %s", addr, port, strerror(errno));
-    }
-    freeaddrinfo(ai);
-    cf_log(CF_LOG_INFO, MOD, "metrics on http://%s:%u/metrics", addr, port);
-    return 0;
+    return cf_harvester_metrics(r->h, out);
 }
 
 static void setup_logging(const char *root, const struct cf_harvester_config *cfg)
@@ -229,16 +177,16 @@ static int run_service(struct run *r, const struct cf_harvester_config *cfg)
     }
     cf_log(CF_LOG_INFO, MOD, "harvester started: root %s, %zu plot directories, farmer %s:%u",
            r->root, ndirs, p.farmer_host ? p.farmer_host : "(none)", p.farmer_port);
-    if (cfg->c.metrics_port && metrics_listen(r, cfg->c.metrics_address, cfg->c.metrics_port))
+    if (cfg->c.metrics_port && metrics_http_listen(r->loop, "harvester", cfg->c.metrics_address,
+                                                   cfg->c.metrics_port, render_metrics, r,
+                                                   &r->metrics))
         goto out;
     if (cf_loop_run(r->loop) == CF_OK)
         rc = 0;
     cf_log(CF_LOG_INFO, MOD, "harvester stopped");
 out:
-    cf_loop_io_free(r->metrics_io);
-    r->metrics_io = NULL;
-    if (r->metrics_fd >= 0)
-        close(r->metrics_fd);
+    metrics_http_close(r->metrics);
+    r->metrics = NULL;
     cf_harvester_free(r->h);
     r->h = NULL;
     free_dirs(dirs, ndirs);
@@ -250,7 +198,7 @@ out:
 int cmd_harvester(int argc, char **argv)
 {
     const char *root_opt = NULL;
-    struct run r = {.metrics_fd = -1};
+    struct run r = {0};
     struct cf_harvester_config cfg;
     enum cf_err err;
     int rc;

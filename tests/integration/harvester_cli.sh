@@ -56,6 +56,15 @@ pid=$!
 wait_metric 'cfarm_harvester_plots{state="ok"}' 2
 [ "$(metric cfarm_harvester_farmer_connected)" = 0 ] || fail "connected to a farmer that is not there"
 
+# A client that connects and says nothing must not hold the loop: a scrape still answers at once.
+python3 -c 'import socket,sys,time; s=socket.create_connection(("127.0.0.1", int(sys.argv[1]))); time.sleep(4)' "$port" &
+silent=$!
+sleep 0.3
+python3 -c 'import sys,urllib.request; urllib.request.urlopen("http://127.0.0.1:%s/metrics" % sys.argv[1], timeout=0.5).read()' "$port" \
+    || fail "a silent metrics client held the harvester's loop"
+kill $silent 2>/dev/null
+wait $silent 2>/dev/null
+
 "$cfarm" plots add --root "$root" -d "$tmp/b" >/dev/null || fail "plots add b"
 kill -HUP $pid
 wait_metric 'cfarm_harvester_plots{state="ok"}' 3
