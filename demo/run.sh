@@ -66,7 +66,7 @@ mkdir -p "$tmp/plots"
 i=0
 while [ $i -lt "$PLOTS" ]; do
     "$cfarm" plots create --root "$root" -k 18 -d "$tmp/plots" 2>/dev/null |
-        sed 's|.*/\(plot-k18-[^ ]*\)\.plot \(.*\)|   \1 \2|' | cut -c1-110
+        sed 's|.*/\(plot-k18-[^ ]*\)\.plot \(.*\)|   \1 \2|' | cut -c1-130
     i=$((i + 1))
 done
 "$cfarm" plots add --root "$root" -d "$tmp/plots" | sed 's/^/   /'
