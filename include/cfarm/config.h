@@ -26,8 +26,8 @@
  *
  * Hard limits on untrusted text (CF_ERR_TOO_LARGE when passed): CF_CONFIG_MAX_BYTES of input,
  * CF_CONFIG_MAX_DEPTH of nesting, CF_CONFIG_MAX_NODES nodes; one look-up through merge keys
- * visits at most CF_CONFIG_MAX_VISITS nodes. Input must be UTF-8 (a BOM is allowed) and hold
- * exactly one document, as Chia's loader requires.
+ * visits at most CF_CONFIG_MAX_VISITS nodes. Input must be UTF-8 (a BOM is allowed at the
+ * start only) and hold exactly one document, as Chia's loader requires.
  *
  * Ownership: a struct cf_config owns every node and string reachable from it; node pointers and
  * strings stay valid until cf_config_free() or an edit of the value holding them. Functions do

@@ -427,6 +427,11 @@ enum cf_err cf_config_parse(const char *text, size_t len, struct cf_config **out
         err = cf_err_set(CF_ERR_BAD_UTF8, "config is not UTF-8 text");
         goto fail;
     }
+    /* libyaml skips a U+FEFF at any line start, PyYAML reads it as text: refuse the ambiguity. */
+    if (memmem(doc->text + doc->bom, len - doc->bom, "\xEF\xBB\xBF", 3)) {
+        err = cf_err_set(CF_ERR_CONFIG, "a byte order mark (U+FEFF) inside the file");
+        goto fail;
+    }
     err = build_checkpoints(doc);
     if (err == CF_OK)
         err = parse_events(doc);

@@ -733,6 +733,8 @@ static void test_hostile(void)
     CHECK(parse_str("", 0) == CF_ERR_CONFIG);
     CHECK(parse_str("\xFF\xFE" "a\0:\0", 6) == CF_ERR_BAD_UTF8);
     CHECK(parse_str("a: \xC3\x28\n", 6) == CF_ERR_CONFIG);
+    CHECK(parse_str("a:\n\xEF\xBB\xBF  b: 1\n", 13) == CF_ERR_CONFIG);
+    CHECK(parse_str("\xEF\xBB\xBF" "a: 1\n", 8) == CF_OK);
 }
 
 static void test_scalars(void)
