@@ -29,17 +29,24 @@
 
 #include "cfarm/buf.h"
 
+/* Strict UTF-8 (no overlong forms, surrogates or values past U+10FFFF), as libyaml wants. */
 static bool valid_utf8(const unsigned char *s)
 {
     while (*s) {
         int n = *s < 0x80 ? 0 : (*s & 0xE0) == 0xC0 ? 1 : (*s & 0xF0) == 0xE0 ? 2
               : (*s & 0xF8) == 0xF0 ? 3 : -1;
+        unsigned long cp = n == 0 ? *s : n == 1 ? *s & 0x1Fu : n == 2 ? *s & 0x0Fu : *s & 0x07u;
+        static const unsigned long min[4] = {0, 0x80, 0x800, 0x10000};
 
-        if (n < 0 || (n == 1 && *s < 0xC2))
+        if (n < 0)
             return false;
-        for (int i = 1; i <= n; i++)
+        for (int i = 1; i <= n; i++) {
             if ((s[i] & 0xC0) != 0x80)
                 return false;
+            cp = cp << 6 | (s[i] & 0x3Fu);
+        }
+        if (cp < min[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
         s += n + 1;
     }
     return true;
@@ -415,9 +422,19 @@ static enum cf_err put_quoted(struct cf_buf *b, const char *s, size_t len)
             err = cf_buf_printf(b, "\\%c", c);
         else if (c < 0x20 || c == 0x7F)
             err = cf_buf_printf(b, "\\x%02X", c);
-        else if (c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] < 0xA0 &&
-                 (unsigned char)s[i + 1] != 0x85) /* C1 controls: PyYAML refuses them raw */
+        else if (c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] < 0xA0)
+            /* C1 controls are refused raw, and U+0085 would read as a line break */
             err = cf_buf_printf(b, "\\x%02X", (unsigned char)s[++i]);
+        else if (c == 0xE2 && i + 2 < len && (unsigned char)s[i + 1] == 0x80 &&
+                 ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9)) {
+            err = cf_buf_printf(b, "\\u%04X", 0x2000u | ((unsigned char)s[i + 2] & 0x3Fu));
+            i += 2; /* U+2028, U+2029: line breaks to YAML 1.1 */
+        }
+        else if (c == 0xEF && i + 2 < len && (unsigned char)s[i + 1] == 0xBF &&
+                 (unsigned char)s[i + 2] >= 0xBE) { /* U+FFFE, U+FFFF: likewise */
+            err = cf_buf_printf(b, "\\u%04X", 0xFFC0u | ((unsigned char)s[i + 2] & 0x3Fu));
+            i += 2;
+        }
         else
             err = cf_buf_putc(b, c);
     }
@@ -432,7 +449,10 @@ static bool plain_safe(const struct cf_config_node *it)
     if (it->len == 0 || strlen(t) != it->len || strchr("!&*?|>%@`\"'#,[]{} \t", t[0]) ||
         (t[0] == '-' && (it->len == 1 || t[1] == ' ')))
         return false;
-    return strcspn(t, ",[]{}#:\"'\n\t") == it->len && t[it->len - 1] != ' ';
+    for (size_t i = 0; i < it->len; i++)
+        if ((unsigned char)t[i] < 0x20 || (unsigned char)t[i] > 0x7E)
+            return false; /* ASCII only: no tab, no U+0085 or U+2028 line breaks */
+    return strcspn(t, ",[]{}#:\"'") == it->len && t[it->len - 1] != ' ';
 }
 
 /* One item: its own source text when it sat on one line in the same context, else rendered. */

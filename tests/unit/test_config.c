@@ -462,6 +462,10 @@ static void test_edit_shapes(void)
     edit_case("harvester:\n  <<: {plot_directories: [/m]}\n", "/a", -1,
               "harvester:\n  plot_directories:\n    - \"/a\"\n  <<: {plot_directories: [/m]}\n",
               "/a");
+    edit_case("harvester:\n  plot_directories: []\n",
+              "\xC2\x85\xC2\x9F\xEF\xBF\xBF\xEF\xBF\xBD\xE2\x80\xA8", -1,
+              "harvester:\n  plot_directories:\n    - \"\\x85\\x9F\\uFFFF\xEF\xBF\xBD\\u2028\"\n",
+              "\xC2\x85\xC2\x9F\xEF\xBF\xBF\xEF\xBF\xBD\xE2\x80\xA8");
     edit_case("\xEF\xBB\xBFharvester:\n  \xC3\xA9: 1\n  plot_directories: [] # \xC3\xA9\n",
               "/\xC3\xA9\x01", -1,
               "\xEF\xBB\xBFharvester:\n  \xC3\xA9: 1\n  plot_directories:\n"
@@ -486,6 +490,11 @@ static void test_edit_shapes(void)
               CF_ERR_UNSUPPORTED);
         CHECK(cf_config_seq_append_str(doc, "nope.plot_directories", "/a") == CF_ERR_CONFIG);
         CHECK(cf_config_seq_append_str(doc, "h.plot_directories", "\xFF") == CF_ERR_BAD_UTF8);
+        CHECK(cf_config_seq_append_str(doc, "h.plot_directories", "\xC0\xAF") == CF_ERR_BAD_UTF8);
+        CHECK(cf_config_seq_append_str(doc, "h.plot_directories", "\xED\xA0\x80") ==
+              CF_ERR_BAD_UTF8);
+        CHECK(cf_config_seq_append_str(doc, "h.plot_directories", "\xF4\x90\x80\x80") ==
+              CF_ERR_BAD_UTF8);
         CHECK(cf_config_seq_append_str(doc, "h", "/a") == CF_ERR_CONFIG);
     }
     cf_config_free(doc);
@@ -541,6 +550,8 @@ static void test_set_scalar(void)
         return;
     CHECK(cf_config_set_plain(doc, "farmer.port", "a: b") == CF_ERR_INVAL);
     CHECK(cf_config_set_plain(doc, "farmer.port", "") == CF_ERR_INVAL);
+    CHECK(cf_config_set_plain(doc, "farmer.port", "a\xC2\x85") == CF_ERR_INVAL);
+    CHECK(cf_config_set_plain(doc, "farmer.port", "a\tb") == CF_ERR_INVAL);
     CHECK(cf_config_set_str(doc, "farmer.port", "\xC3") == CF_ERR_BAD_UTF8);
     CHECK(cf_config_set_str(doc, "farmer.port", "x") == CF_OK);
     CHECK(cf_config_seq_append_str(doc, "farmer.port", "y") == CF_ERR_CONFIG);
