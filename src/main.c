@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cfarm/bls.h"
+#include "cfarm/codec.h"
+
 #include "cli.h"
 #include "commands.h"
 
@@ -11,6 +14,11 @@
 
 static const struct cf_cmd commands[] = {
     {"version", cmd_version, "print the cfarm version"},
+    {"init", cmd_init, "create the private CA and node certificates (-c CA_DIR: from another CA)"},
+    {"ping", cmd_ping, "connect to a farmer as a harvester and show its handshake"},
+    {"msg", cmd_msg, "decode or encode a protocol message (hex <-> JSON)"},
+    {"keys", cmd_keys, "generate, add, show, derive and delete keys"},
+    {"plots", cmd_plots, "create, show, prove, verify, bench and check plots; add/remove plot dirs"},
 };
 
 static void usage(FILE *f)
@@ -31,6 +39,8 @@ int cmd_version(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* Every G1/G2 the message decoder reads is a full curve point check, as Chia's parse. */
+    cf_codec_set_point_check(cf_bls_pk_validate, cf_bls_sig_validate);
     if (argc < 2) {
         usage(stderr);
         return 2;

@@ -47,6 +47,7 @@ enum cf_err {
     CF_ERR_EXISTS,         /* an item to create already exists */
     CF_ERR_UNSUPPORTED,    /* valid but not supported by this build */
     CF_ERR_BUSY,           /* resource temporarily unavailable */
+    CF_ERR_CANCELLED,      /* stopped on request (signal, cancel flag) */
     CF_ERR__COUNT
 };
 

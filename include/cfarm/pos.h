@@ -31,6 +31,15 @@ enum cf_err cf_pos_verify(const uint8_t plot_id[CF_POS_ID_LEN], unsigned k,
                           uint8_t quality[CF_POS_QUALITY_LEN]);
 
 /*
+ * The same verification computed one value at a time with the scalar reference ChaCha8 and
+ * BLAKE3 (cf_pos_verify evaluates F1 and Fx several lanes at once). Identical results; kept to
+ * test and measure the fast path against.
+ */
+enum cf_err cf_pos_verify_ref(const uint8_t plot_id[CF_POS_ID_LEN], unsigned k,
+                              const uint8_t challenge[32], const uint8_t *proof,
+                              size_t proof_len, uint8_t quality[CF_POS_QUALITY_LEN]);
+
+/*
  * Reorder 64 x-values read from a plot (on-disk order, as the prover walks tables 6..1) into the
  * order chiapos's GetFullProof returns them in.
  */

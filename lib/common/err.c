@@ -40,6 +40,7 @@ static const char *const cf_err_names[CF_ERR__COUNT] = {
     [CF_ERR_EXISTS] = "already exists",
     [CF_ERR_UNSUPPORTED] = "unsupported",
     [CF_ERR_BUSY] = "resource busy",
+    [CF_ERR_CANCELLED] = "cancelled",
 };
 
 static _Thread_local char cf_err_line[256];
