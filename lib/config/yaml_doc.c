@@ -248,6 +248,8 @@ static enum cf_err on_node_start(struct composer *c, const yaml_event_t *ev, enu
         anchor = ev->data.scalar.anchor;
         tag = ev->data.scalar.tag;
         n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && tag == NULL;
+        n->block_scalar = ev->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
+                          ev->data.scalar.style == YAML_FOLDED_SCALAR_STYLE;
         n->text = malloc(ev->data.scalar.length + 1);
         if (n->text == NULL)
             return CF_ERR_NOMEM;

@@ -21,6 +21,7 @@ struct cf_config_node {
     enum yn_type type;
     bool flow;               /* collections: flow style ([...] / {...}) */
     bool plain;              /* scalars: plain style and no tag */
+    bool block_scalar;       /* scalars: literal (|) or folded (>): text runs to later lines */
     char *tag, *anchor;      /* NULL when none */
     char *text;              /* scalars: NUL-terminated, may hold inner NULs */
     size_t len;

@@ -465,7 +465,7 @@ static enum cf_err put_item(struct cf_buf *b, const struct cf_config *doc,
         size_t s = cf_yaml_byte(doc, it->start), e = byte_end(doc, it);
         /* A collection is copied only when bracketed: `[a: ]` holds an implicit mapping
          * whose text cannot be moved. */
-        bool whole = it->type == YN_SCALAR ||
+        bool whole = (it->type == YN_SCALAR && !it->block_scalar) ||
                      (it->flow && e > s && (doc->text[e - 1] == ']' || doc->text[e - 1] == '}'));
 
         if (whole && e > s && !memchr(doc->text + s, '\n', e - s))

@@ -470,7 +470,11 @@ static void test_edit_shapes(void)
               "/\xC3\xA9\x01", -1,
               "\xEF\xBB\xBFharvester:\n  \xC3\xA9: 1\n  plot_directories:\n"
               "    - \"/\xC3\xA9\\x01\" # \xC3\xA9\n", "/\xC3\xA9\x01");
-    /* Found by fuzzing: an empty item stays null; an implicit flow pair cannot be moved. */
+    /* Found by fuzzing: an empty item stays null; an implicit flow pair cannot be moved; a
+     * block scalar's text runs to later lines, so it is re-rendered. */
+    edit_case("harvester:\n  plot_directories:\n  - /a\n  - |+\n\n  - >\n   b\n  - c\n", NULL, 0,
+              "harvester:\n  plot_directories:\n  - \"\\x0A\"\n  - \"b\\x0A\"\n  - c\n",
+              "\n|b\n|c");
     edit_case("harvester:\n  plot_directories:\n  - /a\n  -\n  - yes\n", NULL, 0,
               "harvester:\n  plot_directories:\n  - ~\n  - yes\n", "~|yes");
     {
