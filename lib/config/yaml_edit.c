@@ -13,8 +13,10 @@
  *
  * The new sequence is rendered in block style ("\n<indent>- item") when the mapping is in block
  * style, except when the old value was a non-empty flow list ("[a, b]"), which stays flow. An
- * unchanged item keeps its source text when it sat on one line in the same (block or flow)
- * context; a new item is written double-quoted, which YAML reads back as exactly that string.
+ * unchanged item keeps its source text (and trailing comment) when it sat on one line in the
+ * same (block or flow) context and is not a literal/folded scalar or an unbracketed pair; other
+ * items, and new ones, are written double-quoted, which YAML reads back as exactly that string
+ * (plain when the text is a plain ASCII word that reads back as itself, so `yes` stays a bool).
  */
 #include "yaml_doc.h"
 
