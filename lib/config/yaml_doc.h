@@ -31,6 +31,7 @@ struct cf_config_node {
     size_t start, end;       /* character span in the source, YN_NO_POS for edit-made nodes */
     size_t line, col;        /* 0-based, of start */
     unsigned merge_depth;    /* maps: longest chain of merge keys below */
+    bool mark;               /* scratch flag of the editor, false between calls */
 };
 
 /* One in-place edit: the value of entry `entry` of `map` is rendered into [start, end). */

@@ -246,6 +246,48 @@ static enum cf_err fresh_seq(struct cf_config *doc, const struct cf_config_node 
     return CF_OK;
 }
 
+/* ---- Anchors an edit would drop -------------------------------------------------------- */
+
+static void set_marks(struct cf_config_node *n, bool on)
+{
+    n->mark = on;
+    if (n->type == YN_SEQ || n->type == YN_MAP)
+        for (size_t i = 0; i < (n->type == YN_MAP ? 2 * n->n : n->n); i++)
+            set_marks(n->kids[i], on);
+}
+
+/* An alias in the live tree, outside the marked nodes, whose anchor is marked. */
+static bool marked_anchor_used(const struct cf_config_node *n)
+{
+    if (n->mark)
+        return false;
+    if (n->type == YN_ALIAS)
+        return n->target->mark;
+    if (n->type == YN_SEQ || n->type == YN_MAP)
+        for (size_t i = 0; i < (n->type == YN_MAP ? 2 * n->n : n->n); i++)
+            if (marked_anchor_used(n->kids[i]))
+                return true;
+    return false;
+}
+
+/* Dropping `gone` (keeping its own anchor when keep_top) would leave an alias dangling. */
+static enum cf_err check_drop(struct cf_config *doc, struct cf_config_node *gone, bool keep_top,
+                              const char *path)
+{
+    bool used;
+
+    if (gone == NULL || gone->type == YN_ALIAS)
+        return CF_OK;
+    set_marks(gone, true);
+    if (keep_top)
+        gone->mark = false;
+    used = marked_anchor_used(doc->root);
+    set_marks(gone, false);
+    return used ? cf_err_set(CF_ERR_UNSUPPORTED, "%s: the value removed holds an anchor that "
+                             "an alias elsewhere uses", path)
+                : CF_OK;
+}
+
 /* An edit under way: the entry it targets and, until committed, its planned patch. */
 struct edit {
     struct cf_config_node *map;
@@ -291,6 +333,17 @@ static enum cf_err edit_commit(struct cf_config *doc, struct edit *ed,
     enum cf_err err;
 
     if (ed->exists) {
+        struct cf_config_node *old = ed->map->kids[2 * ed->entry + 1];
+
+        /* The new value takes the old one's anchor (rendered from the patch), so the aliases
+         * of that anchor now mean the new value, in memory as in the text written. */
+        if (old->anchor && old->type != YN_ALIAS) {
+            if (value->anchor == NULL && (value->anchor = strdup(old->anchor)) == NULL)
+                return CF_ERR_NOMEM;
+            for (size_t i = 0; i < doc->n_nodes; i++)
+                if (doc->nodes[i]->type == YN_ALIAS && doc->nodes[i]->target == old)
+                    doc->nodes[i]->target = value;
+        }
         ed->map->kids[2 * ed->entry + 1] = value;
         if (ed->patched)
             return CF_OK;
@@ -354,6 +407,8 @@ static enum cf_err set_scalar(struct cf_config *doc, const char *path, const cha
     if (!valid_utf8((const unsigned char *)value))
         return cf_err_set(CF_ERR_BAD_UTF8, "%s: value is not UTF-8", path);
     err = edit_begin(doc, path, &ed);
+    if (err == CF_OK)
+        err = check_drop(doc, edit_old(&ed), true, path);
     if (err)
         return err;
     n = new_scalar(doc, value, strlen(value));
@@ -396,12 +451,19 @@ enum cf_err cf_config_seq_append_str(struct cf_config *doc, const char *path, co
 
 enum cf_err cf_config_seq_remove(struct cf_config *doc, const char *path, size_t index)
 {
-    struct cf_config_node *seq;
+    struct cf_config_node *seq, *old;
+    struct edit ed;
     enum cf_err err;
 
     if (doc == NULL || path == NULL)
         return CF_ERR_INVAL;
-    err = editable_seq(doc, path, &seq);
+    /* Refuse before changing anything: an item holding a used anchor cannot go. */
+    err = edit_begin(doc, path, &ed);
+    old = err == CF_OK ? edit_old(&ed) : NULL;
+    if (err == CF_OK && old && old->type == YN_SEQ && index < old->n)
+        err = check_drop(doc, old->kids[index], false, path);
+    if (err == CF_OK)
+        err = editable_seq(doc, path, &seq);
     if (err)
         return err;
     if (index >= seq->n)

@@ -65,8 +65,9 @@ static uint64_t u64_at(const struct cf_config *doc, const char *path)
     return v;
 }
 
-/* Two resolved trees hold the same values (aliases and merges followed); `skip` is a path
- * whose value may differ. Bounded by depth, enough for the small documents here. */
+/* Two resolved trees hold the same values (aliases and merges followed, mapping entries
+ * matched by key, so order does not count); `skip` is a path whose value may differ. Keys a
+ * dotted path cannot name are not compared. Bounded by depth, enough for the documents here. */
 static bool same(const struct cf_config_node *a, const struct cf_config_node *b, const char *at,
                  const char *skip, int depth)
 {
@@ -86,23 +87,35 @@ static bool same(const struct cf_config_node *a, const struct cf_config_node *b,
     }
     if (k == CF_CONFIG_NULL)
         return true;
-    if (cf_config_node_len(a) != cf_config_node_len(b))
-        return false;
-    for (size_t i = 0; i < cf_config_node_len(a); i++) {
-        if (k == CF_CONFIG_SEQ) {
+    if (k == CF_CONFIG_SEQ) {
+        if (cf_config_node_len(a) != cf_config_node_len(b))
+            return false;
+        for (size_t i = 0; i < cf_config_node_len(a); i++) {
             snprintf(sub, sizeof sub, "%s.%zu", at, i);
             if (!same(cf_config_node_item(a, i), cf_config_node_item(b, i), sub, skip, depth + 1))
                 return false;
-            continue;
         }
-        snprintf(sub, sizeof sub, "%s%s%s", at, at[0] ? "." : "",
-                 cf_config_node_text(cf_config_node_key(a, i), NULL) ? cf_config_node_text(cf_config_node_key(a, i), NULL) : "?");
-        if (!same(cf_config_node_key(a, i), cf_config_node_key(b, i), sub, NULL, depth + 1))
-            return false;
-        if (skip && strcmp(sub, skip) == 0)
-            continue;
-        if (!same(cf_config_node_value(a, i), cf_config_node_value(b, i), sub, skip, depth + 1))
-            return false;
+        return true;
+    }
+    for (int side = 0; side < 2; side++) {
+        const struct cf_config_node *x = side ? b : a, *y = side ? a : b;
+
+        for (size_t i = 0; i < cf_config_node_len(x); i++) {
+            const char *key = cf_config_node_text(cf_config_node_key(x, i), NULL);
+            const struct cf_config_node *vx, *vy;
+
+            if (key == NULL || key[0] == '\0' || strchr(key, '.') || strcmp(key, "<<") == 0 ||
+                strspn(key, "0123456789") == strlen(key))
+                continue;
+            snprintf(sub, sizeof sub, "%s%s%s", at, at[0] ? "." : "", key);
+            if (skip && strcmp(sub, skip) == 0)
+                continue;
+            vx = cf_config_find(NULL, x, key);
+            vy = cf_config_find(NULL, y, key);
+            if (vx == NULL || vy == NULL || !same(side ? vy : vx, side ? vx : vy, sub, skip,
+                                                 depth + 1))
+                return false;
+        }
     }
     return true;
 }
@@ -329,6 +342,9 @@ static void test_edit_roundtrip(void)
     CHECK(cf_config_seq_append_str(doc, "harvester.plot_directories", "/mnt/new \"disk\"") == CF_OK);
     CHECK(cf_config_seq_remove(doc, "harvester.plot_directories", 0) == CF_OK);
     CHECK(cf_config_seq_remove(doc, "harvester.plot_directories", 7) == CF_ERR_NOT_FOUND);
+    /* /mnt/disk3 carries &third, which wallet.favourite_dirs uses: it cannot be removed. */
+    CHECK(cf_config_seq_remove(doc, "harvester.plot_directories", 1) == CF_ERR_UNSUPPORTED);
+    CHECK(strstr(cf_err_detail(), "anchor") != NULL);
     CHECK_STR(list_at(doc, "harvester.plot_directories"),
               "/mnt/disk 2/plots|/mnt/disk3|/mnt/new \"disk\"");
     snprintf(path, sizeof path, "%s/edited.yaml", tmpdir);
@@ -405,8 +421,11 @@ static void edit_case(const char *in, const char *add, long remove, const char *
         CHECK(false);
     }
     CHECK(text && cf_config_parse(text, len, &again) == CF_OK);
-    if (again)
+    if (again) {
         CHECK_STR(list_at(again, "harvester.plot_directories"), want);
+        /* What the document says in memory is what the written text says. */
+        CHECK(same(cf_config_find(doc, NULL, ""), cf_config_find(again, NULL, ""), "", NULL, 0));
+    }
     free(text);
     cf_config_free(doc);
     cf_config_free(again);
@@ -525,6 +544,7 @@ static void set_case(const char *in, const char *path, const char *value, bool p
     }
     CHECK(text && cf_config_parse(text, len, &again) == CF_OK);
     if (again) {
+        CHECK(same(cf_config_find(doc, NULL, ""), cf_config_find(again, NULL, ""), "", NULL, 0));
         CHECK_STR(str_at(again, path), value);
         CHECK(cf_config_node_is_plain(cf_config_find(again, NULL, path)) == plain);
     }
@@ -548,6 +568,24 @@ static void test_set_scalar(void)
              "farmer:\n  ssl: \"x\\\"y\"\n  z: 3\n");
     set_case("farmer:\n  v: &k 1\n  w: *k\n", "farmer.v", "2", true,
              "farmer:\n  v: &k 2\n  w: *k\n");
+    /* A value holding an anchor used elsewhere cannot be replaced; its own anchor moves on. */
+    {
+        const char *u = "farmer:\n  a: {b: &x 1}\n  c: *x\n";
+
+        CHECK(cf_config_parse(u, strlen(u), &doc) == CF_OK);
+        CHECK(doc && cf_config_set_str(doc, "farmer.a", "z") == CF_ERR_UNSUPPORTED);
+        CHECK(doc && cf_config_set_str(doc, "farmer.c", "z") == CF_OK);
+        CHECK(doc && cf_config_set_str(doc, "farmer.a", "z") == CF_OK);
+        cf_config_free(doc);
+        doc = NULL;
+    }
+    CHECK(cf_config_load(FIXTURE, &doc) == CF_OK);
+    CHECK(doc && cf_config_set_str(doc, "network_overrides", "x") == CF_OK);
+    CHECK_STR(str_at(doc, "harvester.network_overrides"), "x");
+    CHECK(doc && cf_config_set_str(doc, "network_overrides", "y") == CF_OK);
+    CHECK_STR(str_at(doc, "farmer.network_overrides"), "y");
+    cf_config_free(doc);
+    doc = NULL;
     /* A scalar then a list on the same key, and refusals. */
     CHECK(cf_config_parse(t, strlen(t) - 14, &doc) == CF_OK);
     if (doc == NULL)
