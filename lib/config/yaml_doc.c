@@ -250,6 +250,11 @@ static enum cf_err on_node_start(struct composer *c, const yaml_event_t *ev, enu
         n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && tag == NULL;
         n->block_scalar = ev->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
                           ev->data.scalar.style == YAML_FOLDED_SCALAR_STYLE;
+        /* PyYAML resolves `! 5` and even `! "5"` as if plain (the int 5): so do we. */
+        if (tag && strcmp((const char *)tag, "!") == 0) {
+            n->bang = n->plain = true;
+            tag = NULL;
+        }
         n->text = malloc(ev->data.scalar.length + 1);
         if (n->text == NULL)
             return CF_ERR_NOMEM;

@@ -22,6 +22,7 @@ struct cf_config_node {
     bool flow;               /* collections: flow style ([...] / {...}) */
     bool plain;              /* scalars: plain style and no tag */
     bool block_scalar;       /* scalars: literal (|) or folded (>): text runs to later lines */
+    bool bang;               /* scalars: tagged `!`, which PyYAML types like a plain scalar */
     char *tag, *anchor;      /* NULL when none */
     char *text;              /* scalars: NUL-terminated, may hold inner NULs */
     size_t len;

@@ -542,6 +542,8 @@ static enum cf_err put_item(struct cf_buf *b, const struct cf_config *doc,
                           "cannot rewrite", it->line + 1);
     if (it->anchor)
         err = cf_buf_printf(b, "&%s ", it->anchor);
+    if (err == CF_OK && it->bang)
+        err = cf_buf_append(b, "! ", 2);
     if (err == CF_OK && it->tag)
         err = cf_buf_printf(b, "!<%s> ", it->tag);
     if (err == CF_OK && it->plain && it->len == 0)
