@@ -460,7 +460,9 @@ enum cf_err cf_config_seq_remove(struct cf_config *doc, const char *path, size_t
     /* Refuse before changing anything: an item holding a used anchor cannot go. */
     err = edit_begin(doc, path, &ed);
     old = err == CF_OK ? edit_old(&ed) : NULL;
-    if (err == CF_OK && old && old->type == YN_SEQ && index < old->n)
+    if (err == CF_OK && index >= cf_config_node_len(old))
+        return cf_err_set(CF_ERR_NOT_FOUND, "%s: no item %zu", path, index);
+    if (err == CF_OK && old->type == YN_SEQ)
         err = check_drop(doc, old->kids[index], false, path);
     if (err == CF_OK)
         err = editable_seq(doc, path, &seq);
