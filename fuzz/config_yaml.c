@@ -39,7 +39,9 @@ static bool same(const struct cf_config_node *a, const struct cf_config_node *b,
         /* A plain scalar re-rendered quoted is the same string unless YAML could type it
          * (bool, int, float, null; timestamps and sexagesimals are a documented gap). */
         bool typed = strspn(pt, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                "0123456789.+-_~") == strlen(pt);
+                                "0123456789.+-_~") == strlen(pt) &&
+                     (strpbrk(pt, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                  "0123456789") != NULL || strcmp(pt, "~") == 0);
 
         return la == lb && memcmp(ta, tb, la) == 0 &&
                (cf_config_node_is_plain(a) == cf_config_node_is_plain(b) || !typed) &&
