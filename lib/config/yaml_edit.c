@@ -144,7 +144,7 @@ static enum cf_err plan_replace(struct cf_config *doc, struct cf_config_node *ma
     /* In a flow mapping `{k: # c\n [..]}` the comment cannot stay: what follows would join it. */
     p->lead_end = map->flow ? p->start : past_comment(doc, p->start);
     p->end = p->lead_end;
-    if (!(v->type == YN_SCALAR && v->len == 0 && v->plain && !v->anchor)) {
+    if (!(v->type == YN_SCALAR && v->len == 0 && v->plain && !v->bang && !v->anchor)) {
         size_t vs = cf_yaml_byte(doc, v->start);
 
         if (vs < p->start || !only_blank(doc->text, p->start, vs))

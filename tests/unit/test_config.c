@@ -442,6 +442,8 @@ static void test_edit_shapes(void)
               "harvester:\n  plot_directories: []\n  x: 1\n", "");
     edit_case("harvester:\n  plot_directories:\n  x: 1\n", "/a", -1,
               "harvester:\n  plot_directories:\n    - \"/a\"\n  x: 1\n", "/a");
+    edit_case("harvester:\n  plot_directories:\n #c\n   !\n", "/a", -1,
+              "harvester:\n  plot_directories:\n    - \"/a\"\n", "/a");
     edit_case("harvester:\n  plot_directories: ~ # none yet\n", "/a", -1,
               "harvester:\n  plot_directories:\n    - \"/a\" # none yet\n", "/a");
     edit_case("harvester:\n  plot_directories: # mine\n    - /a # one\n", NULL, 0,
