@@ -521,6 +521,11 @@ static void test_edit_shapes(void)
         CHECK(cf_config_seq_append_str(doc, "h.plot_directories", "\xF4\x90\x80\x80") ==
               CF_ERR_BAD_UTF8);
         CHECK(cf_config_seq_append_str(doc, "h", "/a") == CF_ERR_CONFIG);
+        cf_config_free(doc);
+        doc = NULL;
+        /* Found by fuzzing: a mapping as the first key cannot have a key inserted before it. */
+        CHECK(cf_config_parse("?\n  a: 1\n", 9, &doc) == CF_OK);
+        CHECK(doc && cf_config_set_plain(doc, "b", "1") == CF_ERR_UNSUPPORTED);
     }
     cf_config_free(doc);
 }
