@@ -182,8 +182,10 @@ static enum cf_err plan_insert(struct cf_config *doc, struct cf_config_node *map
         const struct cf_config_node *fk = map->kids[0];
         size_t b = fk->start == YN_NO_POS ? 0 : cf_yaml_byte(doc, fk->start), line = b;
 
-        /* A collection as key (`?` then a mapping) would swallow the inserted line. */
-        if (fk->start == YN_NO_POS || (fk->type != YN_SCALAR && fk->type != YN_ALIAS))
+        /* A collection as key (`?` then a mapping) would swallow the inserted line, and an
+         * empty key has no position of its own. */
+        if (fk->start == YN_NO_POS || (fk->type != YN_SCALAR && fk->type != YN_ALIAS) ||
+            fk->start == fk->end)
             goto unsupported;
         while (line > 0 && doc->text[line - 1] != '\n')
             line--;

@@ -526,6 +526,10 @@ static void test_edit_shapes(void)
         /* Found by fuzzing: a mapping as the first key cannot have a key inserted before it. */
         CHECK(cf_config_parse("?\n  a: 1\n", 9, &doc) == CF_OK);
         CHECK(doc && cf_config_set_plain(doc, "b", "1") == CF_ERR_UNSUPPORTED);
+        cf_config_free(doc);
+        doc = NULL;
+        CHECK(cf_config_parse("? \n\n  s: 1\n", 11, &doc) == CF_OK);
+        CHECK(doc && cf_config_set_plain(doc, "b", "1") == CF_ERR_UNSUPPORTED);
     }
     cf_config_free(doc);
 }
