@@ -191,6 +191,11 @@ static enum cf_err plan_insert(struct cf_config *doc, struct cf_config_node *map
             line--;
         if (!map->flow && strspn(doc->text + line, " -") < b - line)
             goto unsupported;
+        /* An explicit key (`?`, maybe lines above the key itself) cannot take a line before it. */
+        if (map->start == YN_NO_POS || cf_yaml_byte(doc, map->start) > b ||
+            memchr(doc->text + cf_yaml_byte(doc, map->start), '?',
+                   b - cf_yaml_byte(doc, map->start)))
+            goto unsupported;
         p->start = p->end = p->lead_end = b;
         p->indent = fk->col + 2;
         p->suffix = map->flow ? YN_SUFFIX_COMMA : YN_SUFFIX_LINE;

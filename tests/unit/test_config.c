@@ -530,6 +530,10 @@ static void test_edit_shapes(void)
         doc = NULL;
         CHECK(cf_config_parse("? \n\n  s: 1\n", 11, &doc) == CF_OK);
         CHECK(doc && cf_config_set_plain(doc, "b", "1") == CF_ERR_UNSUPPORTED);
+        cf_config_free(doc);
+        doc = NULL;
+        CHECK(cf_config_parse("h:\n ? \n\n  s:?\n : 1\n", 19, &doc) == CF_OK);
+        CHECK(doc && cf_config_set_plain(doc, "h.b", "1") == CF_ERR_UNSUPPORTED);
     }
     cf_config_free(doc);
 }
