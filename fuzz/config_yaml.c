@@ -3,8 +3,8 @@
  *
  * For any input: parsing either fails cleanly or gives a document whose look-ups, typed views
  * and rendering stay within bounds. A document rendered without edits is the input, byte for
- * byte. Then harvester.plot_directories, farmer.xch_target_address and harvester.num_threads
- * are edited where the editor accepts to: the edited text must parse again, hold the expected
+ * byte. Then harvester.plot_directories and a few other values (scalars, anchored
+ * collections, another list) are edited where the editor accepts to: the edited text must parse again, hold the expected
  * list, and hold exactly the values of the edited tree in memory (compared with a visit
  * budget, since aliases may make the expanded tree huge).
  */
@@ -39,7 +39,9 @@ static bool same(const struct cf_config_node *a, const struct cf_config_node *b,
         /* A plain scalar re-rendered quoted is the same string unless YAML could type it
          * (bool, int, float, null; timestamps and sexagesimals are a documented gap). */
         bool typed = strspn(pt, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                "0123456789.+-_~") == strlen(pt);
+                                "0123456789.+-_~") == strlen(pt) &&
+                     (strpbrk(pt, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                  "0123456789") != NULL || strcmp(pt, "~") == 0);
 
         return la == lb && memcmp(ta, tb, la) == 0 &&
                (cf_config_node_is_plain(a) == cf_config_node_is_plain(b) || !typed) &&
@@ -83,7 +85,7 @@ static void check_edit(struct cf_config *doc)
 {
     struct cf_config *again = NULL;
     const struct cf_config_node *list = cf_config_find(doc, NULL, PD);
-    size_t n = cf_config_node_len(list), len;
+    size_t n = cf_config_node_len(list), len, n2;
     char *text = NULL;
     const char *last;
     bool list_ok;
@@ -93,6 +95,11 @@ static void check_edit(struct cf_config *doc)
               (n == 0 || cf_config_seq_remove(doc, PD, 0) == CF_OK);
     (void)cf_config_set_str(doc, "farmer.xch_target_address", "xch1 'fuzz'\n");
     (void)cf_config_set_plain(doc, "harvester.num_threads", "31");
+    /* Values that are often anchored collections, and the last item of a list. */
+    (void)cf_config_set_plain(doc, "network_overrides", "-7");
+    (void)cf_config_set_str(doc, "farmer.logging", "");
+    n2 = cf_config_node_len(cf_config_find(doc, NULL, "wallet.favourite_dirs"));
+    (void)cf_config_seq_remove(doc, "wallet.favourite_dirs", n2 ? n2 - 1 : 5);
     if (cf_config_render(doc, &text, &len) != CF_OK)
         goto out;
     if (cf_config_parse(text, len, &again) != CF_OK) {

@@ -26,8 +26,8 @@
  *
  * Hard limits on untrusted text (CF_ERR_TOO_LARGE when passed): CF_CONFIG_MAX_BYTES of input,
  * CF_CONFIG_MAX_DEPTH of nesting, CF_CONFIG_MAX_NODES nodes; one look-up through merge keys
- * visits at most CF_CONFIG_MAX_VISITS nodes. Input must be UTF-8 (a BOM is allowed) and hold
- * exactly one document, as Chia's loader requires.
+ * visits at most CF_CONFIG_MAX_VISITS nodes. Input must be UTF-8 (a BOM is allowed at the
+ * start only) and hold exactly one document, as Chia's loader requires.
  *
  * Ownership: a struct cf_config owns every node and string reachable from it; node pointers and
  * strings stay valid until cf_config_free() or an edit of the value holding them. Functions do
@@ -129,6 +129,8 @@ enum cf_err cf_config_node_u64(const struct cf_config_node *node, const char *wh
  * an alias would change every place sharing the anchor: CF_ERR_UNSUPPORTED). A key that is
  * absent, null, or an alias is given a sequence of its own (an alias's items are copied), so
  * `plot_directories:` and `plot_directories: *dirs` both work. The string must be UTF-8.
+ * Removing an item that holds an anchor some alias elsewhere uses would leave that alias
+ * dangling: CF_ERR_UNSUPPORTED. A missing index is CF_ERR_NOT_FOUND. Nothing changes on failure.
  */
 enum cf_err cf_config_seq_append_str(struct cf_config *doc, const char *path, const char *value);
 enum cf_err cf_config_seq_remove(struct cf_config *doc, const char *path, size_t index);
@@ -137,8 +139,9 @@ enum cf_err cf_config_seq_remove(struct cf_config *doc, const char *path, size_t
  * Set the value at path to a scalar: _str writes the string double-quoted (it reads back as
  * exactly that string); _plain writes it unquoted, for numbers and booleans ("8447", "true"),
  * and refuses text that would not read back as itself (CF_ERR_INVAL). Same path rules as
- * above; the key is added when absent; an anchor on the old value is kept. The new value
- * replaces any other value, a list or mapping included.
+ * above; the key is added when absent; an anchor on the old value is kept (its aliases now
+ * mean the new value). The new value replaces any other value, a list or mapping included,
+ * unless that value holds an anchor used elsewhere (CF_ERR_UNSUPPORTED).
  */
 enum cf_err cf_config_set_str(struct cf_config *doc, const char *path, const char *value);
 enum cf_err cf_config_set_plain(struct cf_config *doc, const char *path, const char *value);

@@ -248,6 +248,13 @@ static enum cf_err on_node_start(struct composer *c, const yaml_event_t *ev, enu
         anchor = ev->data.scalar.anchor;
         tag = ev->data.scalar.tag;
         n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && tag == NULL;
+        n->block_scalar = ev->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
+                          ev->data.scalar.style == YAML_FOLDED_SCALAR_STYLE;
+        /* PyYAML resolves `! 5` and even `! "5"` as if plain (the int 5): so do we. */
+        if (tag && strcmp((const char *)tag, "!") == 0) {
+            n->bang = n->plain = true;
+            tag = NULL;
+        }
         n->text = malloc(ev->data.scalar.length + 1);
         if (n->text == NULL)
             return CF_ERR_NOMEM;
@@ -425,6 +432,11 @@ enum cf_err cf_config_parse(const char *text, size_t len, struct cf_config **out
     if (memchr(doc->text, '\0', len) || (len >= 2 && ((unsigned char)text[0] == 0xFE ||
                                                       (unsigned char)text[0] == 0xFF))) {
         err = cf_err_set(CF_ERR_BAD_UTF8, "config is not UTF-8 text");
+        goto fail;
+    }
+    /* libyaml skips a U+FEFF at any line start, PyYAML reads it as text: refuse the ambiguity. */
+    if (memmem(doc->text + doc->bom, len - doc->bom, "\xEF\xBB\xBF", 3)) {
+        err = cf_err_set(CF_ERR_CONFIG, "a byte order mark (U+FEFF) inside the file");
         goto fail;
     }
     err = build_checkpoints(doc);

@@ -21,6 +21,8 @@ struct cf_config_node {
     enum yn_type type;
     bool flow;               /* collections: flow style ([...] / {...}) */
     bool plain;              /* scalars: plain style and no tag */
+    bool block_scalar;       /* scalars: literal (|) or folded (>): text runs to later lines */
+    bool bang;               /* scalars: tagged `!`, which PyYAML types like a plain scalar */
     char *tag, *anchor;      /* NULL when none */
     char *text;              /* scalars: NUL-terminated, may hold inner NULs */
     size_t len;
@@ -30,6 +32,7 @@ struct cf_config_node {
     size_t start, end;       /* character span in the source, YN_NO_POS for edit-made nodes */
     size_t line, col;        /* 0-based, of start */
     unsigned merge_depth;    /* maps: longest chain of merge keys below */
+    bool mark;               /* scratch flag of the editor, false between calls */
 };
 
 /* One in-place edit: the value of entry `entry` of `map` is rendered into [start, end). */

@@ -13,8 +13,10 @@
  *
  * The new sequence is rendered in block style ("\n<indent>- item") when the mapping is in block
  * style, except when the old value was a non-empty flow list ("[a, b]"), which stays flow. An
- * unchanged item keeps its source text when it sat on one line in the same (block or flow)
- * context; a new item is written double-quoted, which YAML reads back as exactly that string.
+ * unchanged item keeps its source text (and trailing comment) when it sat on one line in the
+ * same (block or flow) context and is not a literal/folded scalar or an unbracketed pair; other
+ * items, and new ones, are written double-quoted, which YAML reads back as exactly that string
+ * (plain when the text is a plain ASCII word that reads back as itself, so `yes` stays a bool).
  */
 #include "yaml_doc.h"
 
@@ -29,17 +31,24 @@
 
 #include "cfarm/buf.h"
 
+/* Strict UTF-8 (no overlong forms, surrogates or values past U+10FFFF), as libyaml wants. */
 static bool valid_utf8(const unsigned char *s)
 {
     while (*s) {
         int n = *s < 0x80 ? 0 : (*s & 0xE0) == 0xC0 ? 1 : (*s & 0xF0) == 0xE0 ? 2
               : (*s & 0xF8) == 0xF0 ? 3 : -1;
+        unsigned long cp = n == 0 ? *s : n == 1 ? *s & 0x1Fu : n == 2 ? *s & 0x0Fu : *s & 0x07u;
+        static const unsigned long min[4] = {0, 0x80, 0x800, 0x10000};
 
-        if (n < 0 || (n == 1 && *s < 0xC2))
+        if (n < 0)
             return false;
-        for (int i = 1; i <= n; i++)
+        for (int i = 1; i <= n; i++) {
             if ((s[i] & 0xC0) != 0x80)
                 return false;
+            cp = cp << 6 | (s[i] & 0x3Fu);
+        }
+        if (cp < min[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
         s += n + 1;
     }
     return true;
@@ -135,7 +144,7 @@ static enum cf_err plan_replace(struct cf_config *doc, struct cf_config_node *ma
     /* In a flow mapping `{k: # c\n [..]}` the comment cannot stay: what follows would join it. */
     p->lead_end = map->flow ? p->start : past_comment(doc, p->start);
     p->end = p->lead_end;
-    if (!(v->type == YN_SCALAR && v->len == 0 && v->plain && !v->anchor)) {
+    if (!(v->type == YN_SCALAR && v->len == 0 && v->plain && !v->bang && !v->anchor)) {
         size_t vs = cf_yaml_byte(doc, v->start);
 
         if (vs < p->start || !only_blank(doc->text, p->start, vs))
@@ -173,11 +182,19 @@ static enum cf_err plan_insert(struct cf_config *doc, struct cf_config_node *map
         const struct cf_config_node *fk = map->kids[0];
         size_t b = fk->start == YN_NO_POS ? 0 : cf_yaml_byte(doc, fk->start), line = b;
 
-        if (fk->start == YN_NO_POS)
+        /* A collection as key (`?` then a mapping) would swallow the inserted line, and an
+         * empty key has no position of its own. */
+        if (fk->start == YN_NO_POS || (fk->type != YN_SCALAR && fk->type != YN_ALIAS) ||
+            fk->start == fk->end)
             goto unsupported;
         while (line > 0 && doc->text[line - 1] != '\n')
             line--;
         if (!map->flow && strspn(doc->text + line, " -") < b - line)
+            goto unsupported;
+        /* An explicit key (`?`, maybe lines above the key itself) cannot take a line before it. */
+        if (map->start == YN_NO_POS || cf_yaml_byte(doc, map->start) > b ||
+            memchr(doc->text + cf_yaml_byte(doc, map->start), '?',
+                   b - cf_yaml_byte(doc, map->start)))
             goto unsupported;
         p->start = p->end = p->lead_end = b;
         p->indent = fk->col + 2;
@@ -237,6 +254,48 @@ static enum cf_err fresh_seq(struct cf_config *doc, const struct cf_config_node 
     return CF_OK;
 }
 
+/* ---- Anchors an edit would drop -------------------------------------------------------- */
+
+static void set_marks(struct cf_config_node *n, bool on)
+{
+    n->mark = on;
+    if (n->type == YN_SEQ || n->type == YN_MAP)
+        for (size_t i = 0; i < (n->type == YN_MAP ? 2 * n->n : n->n); i++)
+            set_marks(n->kids[i], on);
+}
+
+/* An alias in the live tree, outside the marked nodes, whose anchor is marked. */
+static bool marked_anchor_used(const struct cf_config_node *n)
+{
+    if (n->mark)
+        return false;
+    if (n->type == YN_ALIAS)
+        return n->target->mark;
+    if (n->type == YN_SEQ || n->type == YN_MAP)
+        for (size_t i = 0; i < (n->type == YN_MAP ? 2 * n->n : n->n); i++)
+            if (marked_anchor_used(n->kids[i]))
+                return true;
+    return false;
+}
+
+/* Dropping `gone` (keeping its own anchor when keep_top) would leave an alias dangling. */
+static enum cf_err check_drop(struct cf_config *doc, struct cf_config_node *gone, bool keep_top,
+                              const char *path)
+{
+    bool used;
+
+    if (gone == NULL || gone->type == YN_ALIAS)
+        return CF_OK;
+    set_marks(gone, true);
+    if (keep_top)
+        gone->mark = false;
+    used = marked_anchor_used(doc->root);
+    set_marks(gone, false);
+    return used ? cf_err_set(CF_ERR_UNSUPPORTED, "%s: the value removed holds an anchor that "
+                             "an alias elsewhere uses", path)
+                : CF_OK;
+}
+
 /* An edit under way: the entry it targets and, until committed, its planned patch. */
 struct edit {
     struct cf_config_node *map;
@@ -282,6 +341,17 @@ static enum cf_err edit_commit(struct cf_config *doc, struct edit *ed,
     enum cf_err err;
 
     if (ed->exists) {
+        struct cf_config_node *old = ed->map->kids[2 * ed->entry + 1];
+
+        /* The new value takes the old one's anchor (rendered from the patch), so the aliases
+         * of that anchor now mean the new value, in memory as in the text written. */
+        if (old->anchor && old->type != YN_ALIAS) {
+            if (value->anchor == NULL && (value->anchor = strdup(old->anchor)) == NULL)
+                return CF_ERR_NOMEM;
+            for (size_t i = 0; i < doc->n_nodes; i++)
+                if (doc->nodes[i]->type == YN_ALIAS && doc->nodes[i]->target == old)
+                    doc->nodes[i]->target = value;
+        }
         ed->map->kids[2 * ed->entry + 1] = value;
         if (ed->patched)
             return CF_OK;
@@ -345,6 +415,8 @@ static enum cf_err set_scalar(struct cf_config *doc, const char *path, const cha
     if (!valid_utf8((const unsigned char *)value))
         return cf_err_set(CF_ERR_BAD_UTF8, "%s: value is not UTF-8", path);
     err = edit_begin(doc, path, &ed);
+    if (err == CF_OK)
+        err = check_drop(doc, edit_old(&ed), true, path);
     if (err)
         return err;
     n = new_scalar(doc, value, strlen(value));
@@ -387,12 +459,21 @@ enum cf_err cf_config_seq_append_str(struct cf_config *doc, const char *path, co
 
 enum cf_err cf_config_seq_remove(struct cf_config *doc, const char *path, size_t index)
 {
-    struct cf_config_node *seq;
+    struct cf_config_node *seq, *old;
+    struct edit ed;
     enum cf_err err;
 
     if (doc == NULL || path == NULL)
         return CF_ERR_INVAL;
-    err = editable_seq(doc, path, &seq);
+    /* Refuse before changing anything: an item holding a used anchor cannot go. */
+    err = edit_begin(doc, path, &ed);
+    old = err == CF_OK ? edit_old(&ed) : NULL;
+    if (err == CF_OK && index >= cf_config_node_len(old))
+        return cf_err_set(CF_ERR_NOT_FOUND, "%s: no item %zu", path, index);
+    if (err == CF_OK && old->type == YN_SEQ)
+        err = check_drop(doc, old->kids[index], false, path);
+    if (err == CF_OK)
+        err = editable_seq(doc, path, &seq);
     if (err)
         return err;
     if (index >= seq->n)
@@ -415,9 +496,19 @@ static enum cf_err put_quoted(struct cf_buf *b, const char *s, size_t len)
             err = cf_buf_printf(b, "\\%c", c);
         else if (c < 0x20 || c == 0x7F)
             err = cf_buf_printf(b, "\\x%02X", c);
-        else if (c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] < 0xA0 &&
-                 (unsigned char)s[i + 1] != 0x85) /* C1 controls: PyYAML refuses them raw */
+        else if (c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] < 0xA0)
+            /* C1 controls are refused raw, and U+0085 would read as a line break */
             err = cf_buf_printf(b, "\\x%02X", (unsigned char)s[++i]);
+        else if (c == 0xE2 && i + 2 < len && (unsigned char)s[i + 1] == 0x80 &&
+                 ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9)) {
+            err = cf_buf_printf(b, "\\u%04X", 0x2000u | ((unsigned char)s[i + 2] & 0x3Fu));
+            i += 2; /* U+2028, U+2029: line breaks to YAML 1.1 */
+        }
+        else if (c == 0xEF && i + 2 < len && (unsigned char)s[i + 1] == 0xBF &&
+                 (unsigned char)s[i + 2] >= 0xBE) { /* U+FFFE, U+FFFF: likewise */
+            err = cf_buf_printf(b, "\\u%04X", 0xFFC0u | ((unsigned char)s[i + 2] & 0x3Fu));
+            i += 2;
+        }
         else
             err = cf_buf_putc(b, c);
     }
@@ -432,7 +523,10 @@ static bool plain_safe(const struct cf_config_node *it)
     if (it->len == 0 || strlen(t) != it->len || strchr("!&*?|>%@`\"'#,[]{} \t", t[0]) ||
         (t[0] == '-' && (it->len == 1 || t[1] == ' ')))
         return false;
-    return strcspn(t, ",[]{}#:\"'\n\t") == it->len && t[it->len - 1] != ' ';
+    for (size_t i = 0; i < it->len; i++)
+        if ((unsigned char)t[i] < 0x20 || (unsigned char)t[i] > 0x7E)
+            return false; /* ASCII only: no tab, no U+0085 or U+2028 line breaks */
+    return strcspn(t, ",[]{}#:\"'") == it->len && t[it->len - 1] != ' ';
 }
 
 /* One item: its own source text when it sat on one line in the same context, else rendered. */
@@ -445,7 +539,7 @@ static enum cf_err put_item(struct cf_buf *b, const struct cf_config *doc,
         size_t s = cf_yaml_byte(doc, it->start), e = byte_end(doc, it);
         /* A collection is copied only when bracketed: `[a: ]` holds an implicit mapping
          * whose text cannot be moved. */
-        bool whole = it->type == YN_SCALAR ||
+        bool whole = (it->type == YN_SCALAR && !it->block_scalar) ||
                      (it->flow && e > s && (doc->text[e - 1] == ']' || doc->text[e - 1] == '}'));
 
         if (whole && e > s && !memchr(doc->text + s, '\n', e - s))
@@ -458,6 +552,8 @@ static enum cf_err put_item(struct cf_buf *b, const struct cf_config *doc,
                           "cannot rewrite", it->line + 1);
     if (it->anchor)
         err = cf_buf_printf(b, "&%s ", it->anchor);
+    if (err == CF_OK && it->bang)
+        err = cf_buf_append(b, "! ", 2);
     if (err == CF_OK && it->tag)
         err = cf_buf_printf(b, "!<%s> ", it->tag);
     if (err == CF_OK && it->plain && it->len == 0)

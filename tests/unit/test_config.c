@@ -65,8 +65,9 @@ static uint64_t u64_at(const struct cf_config *doc, const char *path)
     return v;
 }
 
-/* Two resolved trees hold the same values (aliases and merges followed); `skip` is a path
- * whose value may differ. Bounded by depth, enough for the small documents here. */
+/* Two resolved trees hold the same values (aliases and merges followed, mapping entries
+ * matched by key, so order does not count); `skip` is a path whose value may differ. Keys a
+ * dotted path cannot name are not compared. Bounded by depth, enough for the documents here. */
 static bool same(const struct cf_config_node *a, const struct cf_config_node *b, const char *at,
                  const char *skip, int depth)
 {
@@ -86,23 +87,35 @@ static bool same(const struct cf_config_node *a, const struct cf_config_node *b,
     }
     if (k == CF_CONFIG_NULL)
         return true;
-    if (cf_config_node_len(a) != cf_config_node_len(b))
-        return false;
-    for (size_t i = 0; i < cf_config_node_len(a); i++) {
-        if (k == CF_CONFIG_SEQ) {
+    if (k == CF_CONFIG_SEQ) {
+        if (cf_config_node_len(a) != cf_config_node_len(b))
+            return false;
+        for (size_t i = 0; i < cf_config_node_len(a); i++) {
             snprintf(sub, sizeof sub, "%s.%zu", at, i);
             if (!same(cf_config_node_item(a, i), cf_config_node_item(b, i), sub, skip, depth + 1))
                 return false;
-            continue;
         }
-        snprintf(sub, sizeof sub, "%s%s%s", at, at[0] ? "." : "",
-                 cf_config_node_text(cf_config_node_key(a, i), NULL) ? cf_config_node_text(cf_config_node_key(a, i), NULL) : "?");
-        if (!same(cf_config_node_key(a, i), cf_config_node_key(b, i), sub, NULL, depth + 1))
-            return false;
-        if (skip && strcmp(sub, skip) == 0)
-            continue;
-        if (!same(cf_config_node_value(a, i), cf_config_node_value(b, i), sub, skip, depth + 1))
-            return false;
+        return true;
+    }
+    for (int side = 0; side < 2; side++) {
+        const struct cf_config_node *x = side ? b : a, *y = side ? a : b;
+
+        for (size_t i = 0; i < cf_config_node_len(x); i++) {
+            const char *key = cf_config_node_text(cf_config_node_key(x, i), NULL);
+            const struct cf_config_node *vx, *vy;
+
+            if (key == NULL || key[0] == '\0' || strchr(key, '.') || strcmp(key, "<<") == 0 ||
+                strspn(key, "0123456789") == strlen(key))
+                continue;
+            snprintf(sub, sizeof sub, "%s%s%s", at, at[0] ? "." : "", key);
+            if (skip && strcmp(sub, skip) == 0)
+                continue;
+            vx = cf_config_find(NULL, x, key);
+            vy = cf_config_find(NULL, y, key);
+            if (vx == NULL || vy == NULL || !same(side ? vy : vx, side ? vx : vy, sub, skip,
+                                                 depth + 1))
+                return false;
+        }
     }
     return true;
 }
@@ -329,6 +342,9 @@ static void test_edit_roundtrip(void)
     CHECK(cf_config_seq_append_str(doc, "harvester.plot_directories", "/mnt/new \"disk\"") == CF_OK);
     CHECK(cf_config_seq_remove(doc, "harvester.plot_directories", 0) == CF_OK);
     CHECK(cf_config_seq_remove(doc, "harvester.plot_directories", 7) == CF_ERR_NOT_FOUND);
+    /* /mnt/disk3 carries &third, which wallet.favourite_dirs uses: it cannot be removed. */
+    CHECK(cf_config_seq_remove(doc, "harvester.plot_directories", 1) == CF_ERR_UNSUPPORTED);
+    CHECK(strstr(cf_err_detail(), "anchor") != NULL);
     CHECK_STR(list_at(doc, "harvester.plot_directories"),
               "/mnt/disk 2/plots|/mnt/disk3|/mnt/new \"disk\"");
     snprintf(path, sizeof path, "%s/edited.yaml", tmpdir);
@@ -405,8 +421,11 @@ static void edit_case(const char *in, const char *add, long remove, const char *
         CHECK(false);
     }
     CHECK(text && cf_config_parse(text, len, &again) == CF_OK);
-    if (again)
+    if (again) {
         CHECK_STR(list_at(again, "harvester.plot_directories"), want);
+        /* What the document says in memory is what the written text says. */
+        CHECK(same(cf_config_find(doc, NULL, ""), cf_config_find(again, NULL, ""), "", NULL, 0));
+    }
     free(text);
     cf_config_free(doc);
     cf_config_free(again);
@@ -423,6 +442,8 @@ static void test_edit_shapes(void)
               "harvester:\n  plot_directories: []\n  x: 1\n", "");
     edit_case("harvester:\n  plot_directories:\n  x: 1\n", "/a", -1,
               "harvester:\n  plot_directories:\n    - \"/a\"\n  x: 1\n", "/a");
+    edit_case("harvester:\n  plot_directories:\n #c\n   !\n", "/a", -1,
+              "harvester:\n  plot_directories:\n    - \"/a\"\n", "/a");
     edit_case("harvester:\n  plot_directories: ~ # none yet\n", "/a", -1,
               "harvester:\n  plot_directories:\n    - \"/a\" # none yet\n", "/a");
     edit_case("harvester:\n  plot_directories: # mine\n    - /a # one\n", NULL, 0,
@@ -462,11 +483,19 @@ static void test_edit_shapes(void)
     edit_case("harvester:\n  <<: {plot_directories: [/m]}\n", "/a", -1,
               "harvester:\n  plot_directories:\n    - \"/a\"\n  <<: {plot_directories: [/m]}\n",
               "/a");
+    edit_case("harvester:\n  plot_directories: []\n",
+              "\xC2\x85\xC2\x9F\xEF\xBF\xBF\xEF\xBF\xBD\xE2\x80\xA8", -1,
+              "harvester:\n  plot_directories:\n    - \"\\x85\\x9F\\uFFFF\xEF\xBF\xBD\\u2028\"\n",
+              "\xC2\x85\xC2\x9F\xEF\xBF\xBF\xEF\xBF\xBD\xE2\x80\xA8");
     edit_case("\xEF\xBB\xBFharvester:\n  \xC3\xA9: 1\n  plot_directories: [] # \xC3\xA9\n",
               "/\xC3\xA9\x01", -1,
               "\xEF\xBB\xBFharvester:\n  \xC3\xA9: 1\n  plot_directories:\n"
               "    - \"/\xC3\xA9\\x01\" # \xC3\xA9\n", "/\xC3\xA9\x01");
-    /* Found by fuzzing: an empty item stays null; an implicit flow pair cannot be moved. */
+    /* Found by fuzzing: an empty item stays null; an implicit flow pair cannot be moved; a
+     * block scalar's text runs to later lines, so it is re-rendered. */
+    edit_case("harvester:\n  plot_directories:\n  - /a\n  - |+\n\n  - >\n   b\n  - c\n", NULL, 0,
+              "harvester:\n  plot_directories:\n  - \"\\x0A\"\n  - \"b\\x0A\"\n  - c\n",
+              "\n|b\n|c");
     edit_case("harvester:\n  plot_directories:\n  - /a\n  -\n  - yes\n", NULL, 0,
               "harvester:\n  plot_directories:\n  - ~\n  - yes\n", "~|yes");
     {
@@ -486,7 +515,25 @@ static void test_edit_shapes(void)
               CF_ERR_UNSUPPORTED);
         CHECK(cf_config_seq_append_str(doc, "nope.plot_directories", "/a") == CF_ERR_CONFIG);
         CHECK(cf_config_seq_append_str(doc, "h.plot_directories", "\xFF") == CF_ERR_BAD_UTF8);
+        CHECK(cf_config_seq_append_str(doc, "h.plot_directories", "\xC0\xAF") == CF_ERR_BAD_UTF8);
+        CHECK(cf_config_seq_append_str(doc, "h.plot_directories", "\xED\xA0\x80") ==
+              CF_ERR_BAD_UTF8);
+        CHECK(cf_config_seq_append_str(doc, "h.plot_directories", "\xF4\x90\x80\x80") ==
+              CF_ERR_BAD_UTF8);
         CHECK(cf_config_seq_append_str(doc, "h", "/a") == CF_ERR_CONFIG);
+        cf_config_free(doc);
+        doc = NULL;
+        /* Found by fuzzing: a mapping as the first key cannot have a key inserted before it. */
+        CHECK(cf_config_parse("?\n  a: 1\n", 9, &doc) == CF_OK);
+        CHECK(doc && cf_config_set_plain(doc, "b", "1") == CF_ERR_UNSUPPORTED);
+        cf_config_free(doc);
+        doc = NULL;
+        CHECK(cf_config_parse("? \n\n  s: 1\n", 11, &doc) == CF_OK);
+        CHECK(doc && cf_config_set_plain(doc, "b", "1") == CF_ERR_UNSUPPORTED);
+        cf_config_free(doc);
+        doc = NULL;
+        CHECK(cf_config_parse("h:\n ? \n\n  s:?\n : 1\n", 19, &doc) == CF_OK);
+        CHECK(doc && cf_config_set_plain(doc, "h.b", "1") == CF_ERR_UNSUPPORTED);
     }
     cf_config_free(doc);
 }
@@ -512,6 +559,7 @@ static void set_case(const char *in, const char *path, const char *value, bool p
     }
     CHECK(text && cf_config_parse(text, len, &again) == CF_OK);
     if (again) {
+        CHECK(same(cf_config_find(doc, NULL, ""), cf_config_find(again, NULL, ""), "", NULL, 0));
         CHECK_STR(str_at(again, path), value);
         CHECK(cf_config_node_is_plain(cf_config_find(again, NULL, path)) == plain);
     }
@@ -535,12 +583,32 @@ static void test_set_scalar(void)
              "farmer:\n  ssl: \"x\\\"y\"\n  z: 3\n");
     set_case("farmer:\n  v: &k 1\n  w: *k\n", "farmer.v", "2", true,
              "farmer:\n  v: &k 2\n  w: *k\n");
+    /* A value holding an anchor used elsewhere cannot be replaced; its own anchor moves on. */
+    {
+        const char *u = "farmer:\n  a: {b: &x 1}\n  c: *x\n";
+
+        CHECK(cf_config_parse(u, strlen(u), &doc) == CF_OK);
+        CHECK(doc && cf_config_set_str(doc, "farmer.a", "z") == CF_ERR_UNSUPPORTED);
+        CHECK(doc && cf_config_set_str(doc, "farmer.c", "z") == CF_OK);
+        CHECK(doc && cf_config_set_str(doc, "farmer.a", "z") == CF_OK);
+        cf_config_free(doc);
+        doc = NULL;
+    }
+    CHECK(cf_config_load(FIXTURE, &doc) == CF_OK);
+    CHECK(doc && cf_config_set_str(doc, "network_overrides", "x") == CF_OK);
+    CHECK_STR(str_at(doc, "harvester.network_overrides"), "x");
+    CHECK(doc && cf_config_set_str(doc, "network_overrides", "y") == CF_OK);
+    CHECK_STR(str_at(doc, "farmer.network_overrides"), "y");
+    cf_config_free(doc);
+    doc = NULL;
     /* A scalar then a list on the same key, and refusals. */
     CHECK(cf_config_parse(t, strlen(t) - 14, &doc) == CF_OK);
     if (doc == NULL)
         return;
     CHECK(cf_config_set_plain(doc, "farmer.port", "a: b") == CF_ERR_INVAL);
     CHECK(cf_config_set_plain(doc, "farmer.port", "") == CF_ERR_INVAL);
+    CHECK(cf_config_set_plain(doc, "farmer.port", "a\xC2\x85") == CF_ERR_INVAL);
+    CHECK(cf_config_set_plain(doc, "farmer.port", "a\tb") == CF_ERR_INVAL);
     CHECK(cf_config_set_str(doc, "farmer.port", "\xC3") == CF_ERR_BAD_UTF8);
     CHECK(cf_config_set_str(doc, "farmer.port", "x") == CF_OK);
     CHECK(cf_config_seq_append_str(doc, "farmer.port", "y") == CF_ERR_CONFIG);
@@ -733,6 +801,8 @@ static void test_hostile(void)
     CHECK(parse_str("", 0) == CF_ERR_CONFIG);
     CHECK(parse_str("\xFF\xFE" "a\0:\0", 6) == CF_ERR_BAD_UTF8);
     CHECK(parse_str("a: \xC3\x28\n", 6) == CF_ERR_CONFIG);
+    CHECK(parse_str("a:\n\xEF\xBB\xBF  b: 1\n", 13) == CF_ERR_CONFIG);
+    CHECK(parse_str("\xEF\xBB\xBF" "a: 1\n", 8) == CF_OK);
 }
 
 static void test_scalars(void)
@@ -748,6 +818,7 @@ static void test_scalars(void)
         {"v: 1e3", 0, 0},       {"v: '5'", 0, 0},         {"v: !!int '5'", 1, 5},
         {"v: 18446744073709551615", 1, UINT64_MAX},       {"v: 18446744073709551616", 0, 0},
         {"v: -1", 0, 0},        {"v: ", 0, 0},            {"v: _1", 0, 0},
+        {"v: ! 5", 1, 5},       {"v: ! '5'", 1, 5},       {"v: !!str 5", 0, 0},
     };
     static const struct {
         const char *yaml;
