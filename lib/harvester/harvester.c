@@ -190,17 +190,23 @@ static void log_new_problems(const struct hv_snapshot *prev, const struct hv_sna
                                                  "is still being copied"};
 
     for (size_t i = 0; i < s->n; i++) {
+        struct hv_plot *old;
+        const char *why = what[s->state[i]];
         size_t j;
 
         if (s->state[i] == HV_OK)
             continue;
-        if (hv_snapshot_find(prev, s->plots[i]->path, &j) && prev->state[j] == s->state[i])
+        old = hv_snapshot_find(prev, s->plots[i]->path, &j);
+        if (old && prev->state[j] == s->state[i])
             continue;
+        /* It opened before; a lookup failed on it since (logged then with the error). */
+        if (old && s->state[i] == HV_FAILED && __atomic_load_n(&old->bad, __ATOMIC_ACQUIRE))
+            why = "is invalid: a lookup failed on it";
         char disk[32];
 
         disk_name(s->plots[i]->dev, disk, sizeof disk);
         cf_log(s->state[i] == HV_COPYING ? CF_LOG_INFO : CF_LOG_WARNING, MOD,
-               "plot %s (disk %s) %s", s->plots[i]->path, disk, what[s->state[i]]);
+               "plot %s (disk %s) %s", s->plots[i]->path, disk, why);
     }
 }
 
