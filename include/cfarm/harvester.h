@@ -41,6 +41,7 @@ struct cf_harvester_params {
     uint32_t refresh_seconds;       /* plots_refresh_parameter.interval_seconds; 0: 120 */
     uint32_t retry_invalid_seconds; /* 0: 1200 */
     unsigned disk_read_bound;       /* reads in flight per disk; 0: 4 */
+    uint64_t slow_lookup_warn_ms;   /* warn when a lookup ends later after its signage point; 0: 8000 */
     const char *cache_path;         /* persistent header cache; NULL: none */
     /* Tests and benchmarks. */
     const char *protocol_version; /* announced to the farmer; NULL: "0.0.38" */

@@ -22,7 +22,7 @@
 
 #define MOD            "cfarm.harvester"
 #define SP_WINDOW_MS   30000u /* work for a signage point older than this is dropped */
-#define SP_WARN_MS     8000u  /* Chia's "should be below 8 seconds" */
+#define SP_WARN_MS     8000u  /* default: Chia's "should be below 8 seconds" */
 #define BACKOFF_MAX_MS 60000u
 /* v1 plots stop passing at HARD_FORK2_HEIGHT + 255 * EPOCH_BLOCKS; with Chia's placeholder
  * HARD_FORK2_HEIGHT (0xFFFFFFFA) that height is past any uint32 height, so no check is made. */
@@ -390,11 +390,12 @@ static void lookup_done(void *arg)
             cf_log(CF_LOG_ERROR, MOD, "lookup failed on plot %s (disk %s), dropping it: %s",
                    plot->path, disk, j->detail);
             scan_start(h);
-        } else if (j->job.finished_ms - sp->arrived_ms > SP_WARN_MS) {
+        } else if (j->job.finished_ms - sp->arrived_ms > h->p.slow_lookup_warn_ms) {
             cf_log(CF_LOG_WARNING, MOD,
                    "looking up qualities on %s (disk %s) took %.3f s after the signage point. "
-                   "This should be below 8 seconds to minimize risk of losing rewards.",
-                   plot->path, disk, (double)(j->job.finished_ms - sp->arrived_ms) / 1000);
+                   "This should be below %.3g seconds to minimize risk of losing rewards.",
+                   plot->path, disk, (double)(j->job.finished_ms - sp->arrived_ms) / 1000,
+                   (double)h->p.slow_lookup_warn_ms / 1000);
         }
         if (now - sp->arrived_ms > SP_WINDOW_MS && j->nfound > 0)
             cf_log(CF_LOG_WARNING, MOD,
@@ -867,6 +868,8 @@ static enum cf_err copy_params(struct cf_harvester_params *d, const struct cf_ha
         d->retry_invalid_seconds = 1200;
     if (!d->disk_read_bound)
         d->disk_read_bound = 4;
+    if (!d->slow_lookup_warn_ms)
+        d->slow_lookup_warn_ms = SP_WARN_MS;
     if (!d->reconnect_ms)
         d->reconnect_ms = 1000;
     if (!d->sync_timeout_ms)

@@ -16,7 +16,7 @@
  * reported invalid; a plot file vanishing before its lookup is dropped while the others answer;
  * a plot-sync response lost (resend); a farmer restart survived; a plot whose tables are corrupt
  * (it opens, its lookups fail) logged with its disk, dropped and reported invalid while the other
- * plots keep answering.
+ * plots keep answering; the slow-lookup warning (threshold a parameter) naming plot and disk.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -535,6 +535,9 @@ static void list_plots(void)
 
 /* ---- the harvester under test ---- */
 
+/* Test hooks start_harvester passes on (0: the harvester's defaults). */
+static uint64_t hv_read_delay_ms, hv_slow_warn_ms;
+
 static struct cf_harvester *start_harvester(struct cf_loop *loop, struct harness_root *r,
                                             uint16_t port, const char *version)
 {
@@ -554,6 +557,8 @@ static struct cf_harvester *start_harvester(struct cf_loop *loop, struct harness
         .protocol_version = version,
         .reconnect_ms = 100,
         .sync_timeout_ms = 1500,
+        .read_delay_ms = hv_read_delay_ms,
+        .slow_lookup_warn_ms = hv_slow_warn_ms,
     };
     struct cf_harvester *h = NULL;
 
@@ -1080,6 +1085,7 @@ static void corrupt_plot(struct cf_loop *loop, struct harness_root *r, struct tf
     snprintf(want, sizeof want, "plot %s (disk %u:%u) is invalid: a lookup failed on it", bad,
              major(sb.st_dev), minor(sb.st_dev));
     CHECK(file_has(logpath, want));
+    CHECK(!file_has(logpath, "looking up qualities on")); /* 8 s by default: nothing slow here */
 
     /* The next signage points: the others keep farming, the corrupt plot is not looked up. */
     signage_round(loop, &f, 0, 0, true);
@@ -1095,6 +1101,37 @@ static void corrupt_plot(struct cf_loop *loop, struct harness_root *r, struct tf
 out:
     cf_log_close_file();
     unlink(bad);
+}
+
+/* With a 4 ms threshold and 5 ms per read, every lookup is "slow": the warning names the plot
+ * file and its disk, and the proofs still arrive. */
+static void slow_lookup(struct cf_loop *loop, struct harness_root *r, struct tfarm *keys)
+{
+    struct tfarm f = *keys;
+    struct cf_harvester *h;
+    struct stat sb;
+    char logpath[300], want[600];
+
+    printf("slow lookups warned about past a small threshold\n");
+    snprintf(logpath, sizeof logpath, "%s/slow.log", r->dir);
+    CHECK(cf_log_open_file(logpath) == CF_OK);
+    if (!tf_start(&f, loop, r, "0.0.38", 0))
+        goto out;
+    hv_read_delay_ms = 5;
+    hv_slow_warn_ms = 4;
+    h = start_harvester(loop, r, f.port, "0.0.36");
+    hv_read_delay_ms = hv_slow_warn_ms = 0;
+    CHECK(wait_syncs(loop, &f, 1, nplot_paths));
+    signage_round(loop, &f, 0, 0, true);
+    cf_harvester_free(h);
+    tf_stop(&f);
+    CHECK(stat(own_plot, &sb) == 0);
+    snprintf(want, sizeof want, "looking up qualities on %s (disk %u:%u) took ", own_plot,
+             major(sb.st_dev), minor(sb.st_dev));
+    CHECK(file_has(logpath, want));
+    CHECK(file_has(logpath, "This should be below 0.004 seconds"));
+out:
+    cf_log_close_file();
 }
 
 int main(void)
@@ -1124,6 +1161,7 @@ int main(void)
         lifecycle(loop, &r, &keys);
         states(loop, &r);
         corrupt_plot(loop, &r, &keys);
+        slow_lookup(loop, &r, &keys);
     }
     for (size_t i = 0; i < nplot_paths; i++)
         free(plot_paths[i]);
