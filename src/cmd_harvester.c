@@ -217,6 +217,8 @@ static int run_service(struct run *r, const struct cf_harvester_config *cfg)
     p.refresh_seconds = cfg->interval_seconds;
     p.retry_invalid_seconds = cfg->retry_invalid_seconds;
     p.disk_read_bound = cfg->disk_read_bound;
+    p.serial_reads = !cfg->parallel_read;
+    p.max_lookups = cfg->num_threads;
     p.slow_lookup_warn_ms = (uint64_t)cfg->slow_lookup_warning_seconds * 1000;
     p.cache_path = cache;
     p.read_delay_ms = delay ? strtoull(delay, NULL, 10) : 0;

@@ -947,7 +947,8 @@ enum cf_err cf_harvester_new(struct cf_loop *loop, const struct cf_harvester_par
     if (h->p.cache_path)
         err = hv_cache_load(h->p.cache_path, &h->cache);
     if (!err)
-        err = hv_engine_new(loop, h->p.disk_read_bound, h->p.read_delay_ms, &h->engine);
+        err = hv_engine_new(loop, h->p.serial_reads ? 1 : h->p.disk_read_bound, h->p.max_lookups,
+                            h->p.read_delay_ms, &h->engine);
     if (!err)
         err = cf_loop_timer_new(loop, refresh_timer, h, &h->refresh);
     if (!err)
@@ -997,6 +998,9 @@ void cf_harvester_stats(const struct cf_harvester *h, struct cf_harvester_stats 
     *out = h->st;
     out->sync_running = h->sync.running;
     out->disks = h->engine ? hv_engine_disks(h->engine) : 0;
+    out->reads_per_disk = h->p.serial_reads ? 1 : h->p.disk_read_bound;
+    out->max_lookups = h->p.max_lookups;
+    out->peak_lookups = h->engine ? hv_engine_peak(h->engine) : 0;
 }
 
 enum cf_err cf_harvester_metrics(const struct cf_harvester *h, struct cf_buf *out)

@@ -16,7 +16,8 @@
  * reported invalid; a plot file vanishing before its lookup is dropped while the others answer;
  * a plot-sync response lost (resend); a farmer restart survived; a plot whose tables are corrupt
  * (it opens, its lookups fail) logged with its disk, dropped and reported invalid while the other
- * plots keep answering; the slow-lookup warning (threshold a parameter) naming plot and disk.
+ * plots keep answering; the slow-lookup warning (threshold a parameter) naming plot and disk;
+ * parallel_read and num_threads bounding the lookups running at once.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -537,6 +538,8 @@ static void list_plots(void)
 
 /* Test hooks start_harvester passes on (0: the harvester's defaults). */
 static uint64_t hv_read_delay_ms, hv_slow_warn_ms;
+static bool hv_serial_reads;
+static unsigned hv_max_lookups, hv_fake_disks;
 
 static struct cf_harvester *start_harvester(struct cf_loop *loop, struct harness_root *r,
                                             uint16_t port, const char *version)
@@ -559,6 +562,9 @@ static struct cf_harvester *start_harvester(struct cf_loop *loop, struct harness
         .sync_timeout_ms = 1500,
         .read_delay_ms = hv_read_delay_ms,
         .slow_lookup_warn_ms = hv_slow_warn_ms,
+        .serial_reads = hv_serial_reads,
+        .max_lookups = hv_max_lookups,
+        .bench_fake_disks = hv_fake_disks,
     };
     struct cf_harvester *h = NULL;
 
@@ -1134,6 +1140,66 @@ out:
     cf_log_close_file();
 }
 
+/* One signage point where every plot passes, with 5 ms per read so lookups overlap when they
+ * may; returns the harvester's stats after it. */
+static struct cf_harvester_stats limited_round(struct cf_loop *loop, struct harness_root *r,
+                                               struct tfarm *keys, bool serial, unsigned max,
+                                               unsigned fake_disks)
+{
+    struct tfarm f = *keys;
+    struct cf_harvester *h;
+    struct cf_harvester_stats st;
+
+    memset(&st, 0, sizeof st);
+    if (!tf_start(&f, loop, r, "0.0.38", 0))
+        return st;
+    hv_read_delay_ms = 5;
+    hv_serial_reads = serial;
+    hv_max_lookups = max;
+    hv_fake_disks = fake_disks;
+    h = start_harvester(loop, r, f.port, "0.0.36");
+    hv_read_delay_ms = 0;
+    hv_serial_reads = false;
+    hv_max_lookups = hv_fake_disks = 0;
+    CHECK(wait_syncs(loop, &f, 1, nplot_paths));
+    signage_round(loop, &f, 0, 0, true);
+    cf_harvester_stats(h, &st);
+    cf_harvester_free(h);
+    tf_stop(&f);
+    return st;
+}
+
+/* Chia's parallel_read (false: one read in flight per disk) and num_threads (lookups at once over
+ * all disks) reach the engine: the peak of lookups running at once follows them. */
+static void engine_limits(struct cf_loop *loop, struct harness_root *r, struct tfarm *keys)
+{
+    struct cf_harvester_stats st;
+
+    printf("parallel_read and num_threads reach the lookup engine\n");
+    if (nplot_paths < 2) {
+        printf("SKIPPED (part): one plot only, lookups cannot overlap\n");
+        return;
+    }
+    /* Control: two reads in flight on the one disk, and they do overlap. */
+    st = limited_round(loop, r, keys, false, 0, 0);
+    CHECK_EQ_U64(st.reads_per_disk, 2);
+    CHECK_EQ_U64(st.disks, 1);
+    CHECK(st.peak_lookups == 2);
+    /* parallel_read: false */
+    st = limited_round(loop, r, keys, true, 0, 0);
+    CHECK_EQ_U64(st.reads_per_disk, 1);
+    CHECK_EQ_U64(st.peak_lookups, 1);
+    /* Spread over (pretend) disks, two threads each: without a cap they overlap, with
+     * num_threads 1 they do not. */
+    st = limited_round(loop, r, keys, false, 0, 100);
+    CHECK(st.disks >= 2);
+    CHECK(st.peak_lookups >= 2);
+    st = limited_round(loop, r, keys, false, 1, 100);
+    CHECK(st.disks >= 2);
+    CHECK_EQ_U64(st.max_lookups, 1);
+    CHECK_EQ_U64(st.peak_lookups, 1);
+}
+
 int main(void)
 {
     struct harness_root r;
@@ -1162,6 +1228,7 @@ int main(void)
         states(loop, &r);
         corrupt_plot(loop, &r, &keys);
         slow_lookup(loop, &r, &keys);
+        engine_limits(loop, &r, &keys);
     }
     for (size_t i = 0; i < nplot_paths; i++)
         free(plot_paths[i]);
