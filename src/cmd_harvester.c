@@ -232,6 +232,10 @@ static int run_service(struct run *r, const struct cf_harvester_config *cfg)
     }
     cf_log(CF_LOG_INFO, MOD, "harvester started: root %s, %zu plot directories, farmer %s:%u",
            r->root, ndirs, p.farmer_host ? p.farmer_host : "(none)", p.farmer_port);
+    cf_log(CF_LOG_INFO, MOD,
+           "lookups: %u reads in flight per disk, at most %u at once over all disks (num_threads); "
+           "slow past %u s",
+           p.serial_reads ? 1 : p.disk_read_bound, p.max_lookups, cfg->slow_lookup_warning_seconds);
     if (cfg->c.metrics_port && metrics_listen(r, cfg->c.metrics_address, cfg->c.metrics_port))
         goto out;
     if (cf_loop_run(r->loop) == CF_OK)
