@@ -79,6 +79,7 @@ struct cf_harvester_stats {
     uint64_t lookups;        /* plot lookups run */
     uint64_t plots_passed;   /* plots that passed the filter, over all signage points */
     uint32_t last_passed;    /* plots that passed at the last signage point */
+    double last_filter_seconds; /* the loop's filter pass (and job queueing) at the last one */
     uint64_t proofs;         /* NewProofOfSpace sent */
     uint64_t signatures;     /* RespondSignatures sent */
     uint64_t syncs_done;     /* plot syncs the farmer acknowledged to the end */

@@ -52,6 +52,14 @@ struct hv_sp {
 
 /* ---- helpers ---- */
 
+static double mono_seconds(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static void disk_name(dev_t dev, char *out, size_t cap)
 {
     snprintf(out, cap, "%u:%u", major(dev), minor(dev));
@@ -475,6 +483,7 @@ static enum cf_err on_nsph(struct cf_peer *p, const struct cf_peer_msg *m, void 
     struct hv_snapshot *s = h->snap;
     struct hv_sp *sp;
     uint8_t bits;
+    double t0;
     enum cf_err err;
 
     (void)p;
@@ -505,6 +514,7 @@ static enum cf_err on_nsph(struct cf_peer *p, const struct cf_peer_msg *m, void 
     sp->arrived_ms = hv_now_ms();
     sp->total = (uint32_t)s->count[HV_OK];
     sp->remaining = 1; /* held by this function until every job is queued */
+    t0 = mono_seconds();
     for (size_t i = 0; i < s->n; i++) {
         struct hv_plot *plot = s->plots[i];
         struct hv_lookup_job *j;
@@ -534,6 +544,7 @@ static enum cf_err on_nsph(struct cf_peer *p, const struct cf_peer_msg *m, void 
             free(j);
         }
     }
+    h->st.last_filter_seconds = mono_seconds() - t0;
     h->st.plots_passed += sp->passed;
     h->st.last_passed = sp->passed;
     sp_finish_one(h, sp);
