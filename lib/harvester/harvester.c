@@ -1042,10 +1042,12 @@ enum cf_err cf_harvester_metrics(const struct cf_harvester *h, struct cf_buf *ou
                             "cfarm_harvester_farmer_connected %d\n"
                             "# TYPE cfarm_harvester_plot_syncs_total counter\n"
                             "cfarm_harvester_plot_syncs_total %" PRIu64 "\n"
+                            "# TYPE cfarm_harvester_last_filter_seconds gauge\n"
+                            "cfarm_harvester_last_filter_seconds %.6f\n"
                             "# TYPE cfarm_harvester_lookup_seconds histogram\n",
                             h->st.signage_points, h->st.lookups, h->st.plots_passed,
                             h->st.last_passed, h->st.proofs, h->st.signatures, h->peer != NULL,
-                            h->st.syncs_done);
+                            h->st.syncs_done, h->st.last_filter_seconds);
     for (size_t i = 0; !err && i < h->ndisks; i++) {
         const struct hv_disk_stats *d = &h->disks[i];
         char disk[32];

@@ -85,7 +85,7 @@ kill -TERM $pid
 wait $pid
 pid=
 grep -q "3 from cache" "$tmp/stderr2" || fail "restart did not use the cache"
-grep -q "lookups: 1 reads in flight per disk, at most 7 at once" "$tmp/stderr2" ||
+grep -q "lookups: 1 reads in flight per disk, at most 7 at once over all disks (num_threads); slow past 8 s" "$tmp/stderr2" ||
     fail "parallel_read / num_threads not applied: $(grep 'lookups:' "$tmp/stderr2")"
 
 # An invalid value is refused, naming the key; nothing on stdout.

@@ -796,6 +796,8 @@ static void version_pair(struct cf_loop *loop, struct harness_root *r, struct tf
         snprintf(want, sizeof want, "cfarm_harvester_plots{state=\"ok\"} %zu\n", nplot_paths);
         CHECK(m.data && strstr((char *)m.data, want) != NULL);
         CHECK(m.data && strstr((char *)m.data, "cfarm_harvester_farmer_connected 1\n") != NULL);
+        CHECK(m.data && strstr((char *)m.data, "cfarm_harvester_last_filter_seconds 0.") != NULL);
+        CHECK(st.last_filter_seconds > 0 && st.last_filter_seconds < 1);
         CHECK(m.data &&
               strstr((char *)m.data, "cfarm_harvester_lookup_seconds_count{disk=") != NULL);
         cf_buf_free(&m);
