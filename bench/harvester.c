@@ -9,6 +9,8 @@
  *   rss_per_plot_N_b         resident bytes per loaded plot with N plots
  *   start_N_cold_ms          harvester start -> first snapshot, no cache (headers read, keys
  *   start_N_cached_ms        derived) and then with the cache the first run wrote
+ *   filter_N_ms              the plot filter pass on the loop (one SHA-256 per plot) at a signage
+ *                            point with N plots loaded, 9 filter bits, none passing (median)
  *
  * Each signage point is one for which the plot has at least one quality, so every passing plot
  * also reads a full proof (64 x values: the slow part with injected latency).
@@ -20,7 +22,8 @@
  * flight, as a farm of 100 disks would be; they all sit on one real device, whose page cache
  * holds the file, so without injected latency the figures are CPU and scheduling cost.
  *
- * Usage: harvester [--json] [--rounds R] [--max N]   (N: most plots, default 10000)
+ * Usage: harvester [--json] [--rounds R] [--max N] [--filter-only]
+ *        (N: most plots, default 10000; --filter-only measures filter_N_ms alone)
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -306,6 +309,58 @@ static void startup_once(struct cf_loop *loop, const char *dir, const char *cach
         waitpid(pid, NULL, 0);
 }
 
+/* The loop's filter pass with the n plots of st<n> loaded (from the cache when startup() wrote
+ * it): signage points with 9 filter bits that the plot (so every link of it) does not pass. */
+static double filter_cost(struct cf_loop *loop, struct farm *f, unsigned n, unsigned rounds)
+{
+    char dir[128], cache[160];
+    struct cf_harvester *h;
+    struct cf_plot *pl = NULL;
+    uint8_t id[32];
+    double t[16];
+    unsigned got = 0;
+    uint32_t c = 0;
+
+    if (cf_plot_open(plot_path, 0, &pl) != CF_OK)
+        return -1;
+    memcpy(id, cf_plot_info(pl)->id, 32);
+    cf_plot_close(pl);
+    snprintf(dir, sizeof dir, "%s/st%u", base, n);
+    snprintf(cache, sizeof cache, "%s/cache%u", base, n);
+    h = start(loop, dir, f->port, cache, 0, 100);
+    f->syncs = 0;
+    if (h == NULL || !run_until(loop, &f->syncs, 1, 300000)) {
+        cf_harvester_free(h);
+        return -1;
+    }
+    for (unsigned r = 0; r < rounds && r < 16 && f->peer; r++) {
+        struct cf_new_signage_point_harvester sp;
+        struct cf_harvester_stats st;
+        int before = f->infos;
+
+        memset(&sp, 0, sizeof sp);
+        do {
+            cf_store_be32(sp.challenge_hash, c++);
+            memset(sp.sp_hash, 0x3c, 32);
+        } while (cf_pos_passes_filter(id, sp.challenge_hash, sp.sp_hash, 9));
+        sp.difficulty = 1;
+        sp.sub_slot_iters = 1ull << 60;
+        sp.filter_prefix_bits = 9;
+        send_body(f->peer, CF_MSG_NEW_SIGNAGE_POINT_HARVESTER, CF_CLS_NEW_SIGNAGE_POINT_HARVESTER,
+                  36, &sp);
+        if (!run_until(loop, &f->infos, before + 1, 60000))
+            break;
+        cf_harvester_stats(h, &st);
+        if (st.last_passed == 0)
+            t[got++] = st.last_filter_seconds * 1e3;
+    }
+    cf_harvester_free(h);
+    if (got == 0)
+        return -1;
+    qsort(t, got, sizeof *t, cmp_d);
+    return t[got / 2];
+}
+
 static void startup(struct cf_loop *loop, unsigned n, double *cold, double *cached, double *rss)
 {
     char dir[128], cache[160];
@@ -331,8 +386,8 @@ int main(int argc, char **argv)
     struct farm f;
     const uint32_t hv = CF_PEER_NODE_BIT(CF_PEER_HARVESTER);
     unsigned rounds = 3, max = 10000;
-    bool json = false;
-    double sp[4][2], one_slow = -1, cold[2] = {-1, -1}, cached[2] = {-1, -1}, rss[2] = {-1, -1};
+    bool json = false, filter_only = false;
+    double filter = -1, sp[4][2], one_slow = -1, cold[2] = {-1, -1}, cached[2] = {-1, -1}, rss[2] = {-1, -1};
     uint8_t seed[32];
     char cmd[128], dir[128];
 
@@ -343,6 +398,8 @@ int main(int argc, char **argv)
             rounds = (unsigned)strtoul(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--max") == 0 && i + 1 < argc)
             max = (unsigned)strtoul(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--filter-only") == 0)
+            filter_only = true;
     }
     cf_log_set_level(CF_LOG_ERROR);
     snprintf(base, sizeof base, "%s/cfarm-bench-hv-XXXXXX",
@@ -365,14 +422,15 @@ int main(int argc, char **argv)
         cf_plotter_create(&pp, plot_path, NULL) != CF_OK)
         return fprintf(stderr, "harvester bench: plotting failed\n"), 1;
     memset(&pp, 0, sizeof pp);
-    for (size_t i = 0; i < 4; i++) {
+    for (size_t i = 0; i < 4 && !filter_only; i++) {
         snprintf(dir, sizeof dir, "%s/sp%u", base, sp_counts[i]);
         make_links(dir, sp_counts[i]);
     }
     snprintf(dir, sizeof dir, "%s/st1000", base);
-    make_links(dir, 1000);
+    if (!filter_only)
+        make_links(dir, 1000);
     snprintf(dir, sizeof dir, "%s/st%u", base, max);
-    if (max != 1000)
+    if (max != 1000 || filter_only)
         make_links(dir, max);
     {
         struct cf_peer_config pc = {
@@ -397,21 +455,28 @@ int main(int argc, char **argv)
         cf_peer_handle(f.svc, CF_MSG_FARMING_INFO, hv, f_info, &f);
         cf_peer_listen(f.svc, "127.0.0.1", 0, &f.port);
     }
-    for (size_t i = 0; i < 4; i++) {
+    for (size_t i = 0; i < 4 && !filter_only; i++) {
         sp[i][0] = sp_latency(loop, &f, sp_counts[i], 0, rounds);
         sp[i][1] = sp_latency(loop, &f, sp_counts[i], 10, rounds);
     }
-    one_slow = sp[0][1];
-    startup(loop, 1000, &cold[0], &cached[0], &rss[0]);
-    startup(loop, max, &cold[1], &cached[1], &rss[1]);
+    one_slow = filter_only ? -1 : sp[0][1];
+    if (!filter_only) {
+        startup(loop, 1000, &cold[0], &cached[0], &rss[0]);
+        startup(loop, max, &cold[1], &cached[1], &rss[1]);
+    }
+    filter = filter_cost(loop, &f, max, rounds < 5 ? 5 : rounds);
     cf_peer_service_free(f.svc);
     cf_loop_free(loop);
     cf_cert_paths_free(&certs);
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", base);
     if (system(cmd) != 0)
         fprintf(stderr, "could not remove %s\n", base);
+    if (json && filter_only) {
+        printf("{\"filter_%u_ms\": %.3f}\n", max, filter);
+        return 0;
+    }
     if (json) {
-        printf("{");
+        printf("{\"filter_%u_ms\": %.3f, ", max, filter);
         for (size_t i = 0; i < 4; i++)
             printf("\"sp_%u_ms\": %.2f, \"sp_%u_slow_ms\": %.2f, ", sp_counts[i], sp[i][0],
                    sp_counts[i], sp[i][1]);
@@ -422,6 +487,9 @@ int main(int argc, char **argv)
                one_slow, rss[0], max, rss[1], cold[0], cached[0], max, cold[1], max, cached[1]);
         return 0;
     }
+    printf("plot filter pass on the loop, %u plots loaded: %.3f ms\n", max, filter);
+    if (filter_only)
+        return 0;
     printf("signage point -> FarmingInfo (median of %u), plots spread over min(N,100) disks\n",
            rounds);
     for (size_t i = 0; i < 4; i++)

@@ -165,6 +165,9 @@ static int run_service(struct run *r, const struct cf_harvester_config *cfg)
     p.refresh_seconds = cfg->interval_seconds;
     p.retry_invalid_seconds = cfg->retry_invalid_seconds;
     p.disk_read_bound = cfg->disk_read_bound;
+    p.serial_reads = !cfg->parallel_read;
+    p.max_lookups = cfg->num_threads;
+    p.slow_lookup_warn_ms = (uint64_t)cfg->slow_lookup_warning_seconds * 1000;
     p.cache_path = cache;
     p.read_delay_ms = delay ? strtoull(delay, NULL, 10) : 0;
     if (cfg->n_farmer_peers > 1)
@@ -177,6 +180,10 @@ static int run_service(struct run *r, const struct cf_harvester_config *cfg)
     }
     cf_log(CF_LOG_INFO, MOD, "harvester started: root %s, %zu plot directories, farmer %s:%u",
            r->root, ndirs, p.farmer_host ? p.farmer_host : "(none)", p.farmer_port);
+    cf_log(CF_LOG_INFO, MOD,
+           "lookups: %u reads in flight per disk, at most %u at once over all disks (num_threads); "
+           "slow past %u s",
+           p.serial_reads ? 1 : p.disk_read_bound, p.max_lookups, cfg->slow_lookup_warning_seconds);
     if (cfg->c.metrics_port && metrics_http_listen(r->loop, "harvester", cfg->c.metrics_address,
                                                    cfg->c.metrics_port, render_metrics, r,
                                                    &r->metrics))

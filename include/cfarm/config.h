@@ -257,6 +257,7 @@ struct cf_harvester_config {
     uint32_t max_compression_level_allowed;/* 7 */
     /* cfarm's own, under harvester.cfarm */
     uint32_t disk_read_bound;         /* reads in flight per disk; 4, 1..256 */
+    uint32_t slow_lookup_warning_seconds; /* warn past this after the signage point; 8, 1..30 */
 };
 
 struct cf_farmer_config {

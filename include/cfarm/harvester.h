@@ -41,6 +41,10 @@ struct cf_harvester_params {
     uint32_t refresh_seconds;       /* plots_refresh_parameter.interval_seconds; 0: 120 */
     uint32_t retry_invalid_seconds; /* 0: 1200 */
     unsigned disk_read_bound;       /* reads in flight per disk; 0: 4 */
+    bool serial_reads;              /* Chia's parallel_read: false: one read in flight per disk */
+    unsigned max_lookups;           /* Chia's num_threads: lookups (and signings) running at once
+                                     * over all disks; 0: no cap */
+    uint64_t slow_lookup_warn_ms;   /* warn when a lookup ends later after its signage point; 0: 8000 */
     const char *cache_path;         /* persistent header cache; NULL: none */
     /* Tests and benchmarks. */
     const char *protocol_version; /* announced to the farmer; NULL: "0.0.38" */
@@ -75,12 +79,16 @@ struct cf_harvester_stats {
     uint64_t lookups;        /* plot lookups run */
     uint64_t plots_passed;   /* plots that passed the filter, over all signage points */
     uint32_t last_passed;    /* plots that passed at the last signage point */
+    double last_filter_seconds; /* the loop's filter pass (and job queueing) at the last one */
     uint64_t proofs;         /* NewProofOfSpace sent */
     uint64_t signatures;     /* RespondSignatures sent */
     uint64_t syncs_done;     /* plot syncs the farmer acknowledged to the end */
     bool connected;
     bool sync_running;
     size_t disks;
+    unsigned reads_per_disk; /* lookups in flight per disk: disk_read_bound, 1 with serial_reads */
+    unsigned max_lookups;    /* the cap over all disks; 0: none */
+    unsigned peak_lookups;   /* the most lookups that ran at once so far */
 };
 void cf_harvester_stats(const struct cf_harvester *h, struct cf_harvester_stats *out);
 

@@ -140,6 +140,7 @@ static const char default_text[] =
     "\n"
     "  cfarm:\n"
     "    disk_read_bound: 4 # reads in flight per disk during a look-up\n"
+    "    slow_lookup_warning_seconds: 8 # warn when a look-up ends later after the signage point\n"
     "    metrics_address: \"127.0.0.1\"\n"
     "    metrics_port: 0 # 0: no metrics endpoint\n"
     "\n"

@@ -399,6 +399,7 @@ enum cf_err cf_harvester_config_read(const struct cf_config *doc, const char *ro
     rd_u32(&r, "decompressor_thread_count", 0, 0, 1024, &h->decompressor_thread_count);
     rd_u32(&r, "max_compression_level_allowed", 7, 0, 255, &h->max_compression_level_allowed);
     rd_u32(&r, "cfarm.disk_read_bound", 4, 1, 256, &h->disk_read_bound);
+    rd_u32(&r, "cfarm.slow_lookup_warning_seconds", 8, 1, 30, &h->slow_lookup_warning_seconds);
     if (r.err)
         cf_harvester_config_free(h);
     return r.err;

@@ -7,6 +7,10 @@
  * A disk's threads start when its first job arrives. Jobs past their deadline (a signage point
  * older than the infusion window) are not run, only completed with `skipped` set.
  *
+ * An optional cap on the jobs running at once over all disks (Chia's num_threads, the size of its
+ * lookup thread pool): a disk thread with a job waiting takes it only while fewer than that many
+ * run. The peak of jobs running at once is kept for the stats.
+ *
  * Test hook: a per-read delay (read_delay_ms) that a job applies for each read it made, to stand
  * for a slow disk in tests and benchmarks.
  */
@@ -27,6 +31,8 @@ struct disk {
 struct hv_engine {
     struct cf_loop *loop;
     unsigned per_disk;
+    unsigned max_active; /* 0: no cap over all disks */
+    unsigned active, peak;
     uint64_t read_delay_ms;
     pthread_mutex_t lock;
     pthread_cond_t cond;
@@ -51,11 +57,14 @@ static void *disk_main(void *arg)
     pthread_mutex_lock(&e->lock);
     for (;;) {
         struct hv_job *job;
+        bool at_cap;
 
-        while (d->head == NULL && !e->stopping)
+        while (!e->stopping && (d->head == NULL || (e->max_active && e->active >= e->max_active)))
             pthread_cond_wait(&e->cond, &e->lock);
         if (d->head == NULL)
             break;
+        if (++e->active > e->peak)
+            e->peak = e->active;
         job = d->head;
         d->head = job->next;
         if (d->head == NULL)
@@ -70,13 +79,18 @@ static void *disk_main(void *arg)
         if (cf_loop_post(e->loop, job->done, job) != CF_OK)
             job->done(job); /* out of memory: complete here rather than lose it */
         pthread_mutex_lock(&e->lock);
+        /* At the cap, other disks' threads may be waiting for this slot. */
+        at_cap = e->max_active && e->active >= e->max_active;
+        e->active--;
+        if (at_cap)
+            pthread_cond_broadcast(&e->cond);
     }
     pthread_mutex_unlock(&e->lock);
     return NULL;
 }
 
-enum cf_err hv_engine_new(struct cf_loop *loop, unsigned per_disk, uint64_t read_delay_ms,
-                          struct hv_engine **out)
+enum cf_err hv_engine_new(struct cf_loop *loop, unsigned per_disk, unsigned max_active,
+                          uint64_t read_delay_ms, struct hv_engine **out)
 {
     struct hv_engine *e = calloc(1, sizeof *e);
 
@@ -85,6 +99,7 @@ enum cf_err hv_engine_new(struct cf_loop *loop, unsigned per_disk, uint64_t read
         return CF_ERR_NOMEM;
     e->loop = loop;
     e->per_disk = per_disk ? per_disk : 1;
+    e->max_active = max_active;
     e->read_delay_ms = read_delay_ms;
     pthread_mutex_init(&e->lock, NULL);
     pthread_cond_init(&e->cond, NULL);
@@ -182,6 +197,16 @@ void hv_engine_read_delay(const struct hv_engine *e, uint64_t reads)
 
     if (ms)
         nanosleep(&ts, NULL);
+}
+
+unsigned hv_engine_peak(const struct hv_engine *e)
+{
+    unsigned n;
+
+    pthread_mutex_lock((pthread_mutex_t *)&e->lock);
+    n = e->peak;
+    pthread_mutex_unlock((pthread_mutex_t *)&e->lock);
+    return n;
 }
 
 size_t hv_engine_disks(const struct hv_engine *e)

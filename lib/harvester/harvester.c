@@ -22,7 +22,7 @@
 
 #define MOD            "cfarm.harvester"
 #define SP_WINDOW_MS   30000u /* work for a signage point older than this is dropped */
-#define SP_WARN_MS     8000u  /* Chia's "should be below 8 seconds" */
+#define SP_WARN_MS     8000u  /* default: Chia's "should be below 8 seconds" */
 #define BACKOFF_MAX_MS 60000u
 /* v1 plots stop passing at HARD_FORK2_HEIGHT + 255 * EPOCH_BLOCKS; with Chia's placeholder
  * HARD_FORK2_HEIGHT (0xFFFFFFFA) that height is past any uint32 height, so no check is made. */
@@ -51,6 +51,14 @@ struct hv_sp {
 };
 
 /* ---- helpers ---- */
+
+static double mono_seconds(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 static void disk_name(dev_t dev, char *out, size_t cap)
 {
@@ -190,17 +198,23 @@ static void log_new_problems(const struct hv_snapshot *prev, const struct hv_sna
                                                  "is still being copied"};
 
     for (size_t i = 0; i < s->n; i++) {
+        struct hv_plot *old;
+        const char *why = what[s->state[i]];
         size_t j;
 
         if (s->state[i] == HV_OK)
             continue;
-        if (hv_snapshot_find(prev, s->plots[i]->path, &j) && prev->state[j] == s->state[i])
+        old = hv_snapshot_find(prev, s->plots[i]->path, &j);
+        if (old && prev->state[j] == s->state[i])
             continue;
+        /* It opened before; a lookup failed on it since (logged then with the error). */
+        if (old && s->state[i] == HV_FAILED && __atomic_load_n(&old->bad, __ATOMIC_ACQUIRE))
+            why = "is invalid: a lookup failed on it";
         char disk[32];
 
         disk_name(s->plots[i]->dev, disk, sizeof disk);
         cf_log(s->state[i] == HV_COPYING ? CF_LOG_INFO : CF_LOG_WARNING, MOD,
-               "plot %s (disk %s) %s", s->plots[i]->path, disk, what[s->state[i]]);
+               "plot %s (disk %s) %s", s->plots[i]->path, disk, why);
     }
 }
 
@@ -384,11 +398,12 @@ static void lookup_done(void *arg)
             cf_log(CF_LOG_ERROR, MOD, "lookup failed on plot %s (disk %s), dropping it: %s",
                    plot->path, disk, j->detail);
             scan_start(h);
-        } else if (j->job.finished_ms - sp->arrived_ms > SP_WARN_MS) {
+        } else if (j->job.finished_ms - sp->arrived_ms > h->p.slow_lookup_warn_ms) {
             cf_log(CF_LOG_WARNING, MOD,
                    "looking up qualities on %s (disk %s) took %.3f s after the signage point. "
-                   "This should be below 8 seconds to minimize risk of losing rewards.",
-                   plot->path, disk, (double)(j->job.finished_ms - sp->arrived_ms) / 1000);
+                   "This should be below %.3g seconds to minimize risk of losing rewards.",
+                   plot->path, disk, (double)(j->job.finished_ms - sp->arrived_ms) / 1000,
+                   (double)h->p.slow_lookup_warn_ms / 1000);
         }
         if (now - sp->arrived_ms > SP_WINDOW_MS && j->nfound > 0)
             cf_log(CF_LOG_WARNING, MOD,
@@ -468,6 +483,7 @@ static enum cf_err on_nsph(struct cf_peer *p, const struct cf_peer_msg *m, void 
     struct hv_snapshot *s = h->snap;
     struct hv_sp *sp;
     uint8_t bits;
+    double t0;
     enum cf_err err;
 
     (void)p;
@@ -498,6 +514,7 @@ static enum cf_err on_nsph(struct cf_peer *p, const struct cf_peer_msg *m, void 
     sp->arrived_ms = hv_now_ms();
     sp->total = (uint32_t)s->count[HV_OK];
     sp->remaining = 1; /* held by this function until every job is queued */
+    t0 = mono_seconds();
     for (size_t i = 0; i < s->n; i++) {
         struct hv_plot *plot = s->plots[i];
         struct hv_lookup_job *j;
@@ -527,6 +544,7 @@ static enum cf_err on_nsph(struct cf_peer *p, const struct cf_peer_msg *m, void 
             free(j);
         }
     }
+    h->st.last_filter_seconds = mono_seconds() - t0;
     h->st.plots_passed += sp->passed;
     h->st.last_passed = sp->passed;
     sp_finish_one(h, sp);
@@ -861,6 +879,8 @@ static enum cf_err copy_params(struct cf_harvester_params *d, const struct cf_ha
         d->retry_invalid_seconds = 1200;
     if (!d->disk_read_bound)
         d->disk_read_bound = 4;
+    if (!d->slow_lookup_warn_ms)
+        d->slow_lookup_warn_ms = SP_WARN_MS;
     if (!d->reconnect_ms)
         d->reconnect_ms = 1000;
     if (!d->sync_timeout_ms)
@@ -938,7 +958,8 @@ enum cf_err cf_harvester_new(struct cf_loop *loop, const struct cf_harvester_par
     if (h->p.cache_path)
         err = hv_cache_load(h->p.cache_path, &h->cache);
     if (!err)
-        err = hv_engine_new(loop, h->p.disk_read_bound, h->p.read_delay_ms, &h->engine);
+        err = hv_engine_new(loop, h->p.serial_reads ? 1 : h->p.disk_read_bound, h->p.max_lookups,
+                            h->p.read_delay_ms, &h->engine);
     if (!err)
         err = cf_loop_timer_new(loop, refresh_timer, h, &h->refresh);
     if (!err)
@@ -988,6 +1009,9 @@ void cf_harvester_stats(const struct cf_harvester *h, struct cf_harvester_stats 
     *out = h->st;
     out->sync_running = h->sync.running;
     out->disks = h->engine ? hv_engine_disks(h->engine) : 0;
+    out->reads_per_disk = h->p.serial_reads ? 1 : h->p.disk_read_bound;
+    out->max_lookups = h->p.max_lookups;
+    out->peak_lookups = h->engine ? hv_engine_peak(h->engine) : 0;
 }
 
 enum cf_err cf_harvester_metrics(const struct cf_harvester *h, struct cf_buf *out)
@@ -1018,10 +1042,12 @@ enum cf_err cf_harvester_metrics(const struct cf_harvester *h, struct cf_buf *ou
                             "cfarm_harvester_farmer_connected %d\n"
                             "# TYPE cfarm_harvester_plot_syncs_total counter\n"
                             "cfarm_harvester_plot_syncs_total %" PRIu64 "\n"
+                            "# TYPE cfarm_harvester_last_filter_seconds gauge\n"
+                            "cfarm_harvester_last_filter_seconds %.6f\n"
                             "# TYPE cfarm_harvester_lookup_seconds histogram\n",
                             h->st.signage_points, h->st.lookups, h->st.plots_passed,
                             h->st.last_passed, h->st.proofs, h->st.signatures, h->peer != NULL,
-                            h->st.syncs_done);
+                            h->st.syncs_done, h->st.last_filter_seconds);
     for (size_t i = 0; !err && i < h->ndisks; i++) {
         const struct hv_disk_stats *d = &h->disks[i];
         char disk[32];

@@ -12,7 +12,8 @@
  * reference to the records it reads, so neither waits for the other.
  *
  * Lookup engine. A queue per disk (st_dev) with `bound` worker threads each, so at most that many
- * reads are in flight on one disk and a slow disk delays only its own plots. A job's work runs on
+ * reads are in flight on one disk and a slow disk delays only its own plots; optionally a cap on
+ * the jobs running at once over all disks. A job's work runs on
  * the disk's thread; its completion is posted to the loop with cf_loop_post().
  *
  * Only pointers to the plot handle of cfarm/plot.h cross this header (the protocol's Plot class
@@ -123,8 +124,9 @@ struct hv_job {
 };
 
 struct hv_engine;
-enum cf_err hv_engine_new(struct cf_loop *loop, unsigned per_disk, uint64_t read_delay_ms,
-                          struct hv_engine **out);
+/* per_disk threads per disk; at most max_active jobs running at once over all disks (0: no cap). */
+enum cf_err hv_engine_new(struct cf_loop *loop, unsigned per_disk, unsigned max_active,
+                          uint64_t read_delay_ms, struct hv_engine **out);
 /* Stop the threads (queued jobs are skipped and still completed through the loop) and free. The
  * caller runs the loop until every job it submitted came back before calling this. */
 void hv_engine_free(struct hv_engine *e);
@@ -133,6 +135,8 @@ enum cf_err hv_engine_submit(struct hv_engine *e, struct hv_job *job);
 /* The injected per-read latency (test hook), for the jobs to apply. */
 void hv_engine_read_delay(const struct hv_engine *e, uint64_t reads);
 size_t hv_engine_disks(const struct hv_engine *e);
+/* The most jobs that ran at once so far. */
+unsigned hv_engine_peak(const struct hv_engine *e);
 uint64_t hv_now_ms(void);
 
 /* ---- the jobs the service queues (work functions in lookup.c) ---- */

@@ -84,7 +84,9 @@ grep -q "harvester stopped" "$root/log/debug.log" || fail "no clean stop in the 
 [ -s "$root/cache/cfarm_harvester.cache" ] || fail "no header cache written"
 grep -q "loaded 2 plots" "$tmp/stderr" || fail "stderr has no log lines"
 
-# Restart with the cache: nothing to read from the plot files.
+# Restart with the cache: nothing to read from the plot files. Chia's parallel_read: False and
+# num_threads reach the lookup engine.
+sed -i 's/parallel_read: True/parallel_read: False/; s/num_threads: 30/num_threads: 7/' "$cfg"
 "$cfarm" harvester --root "$root" 2>"$tmp/stderr2" &
 pid=$!
 wait_metric 'cfarm_harvester_plots{state="ok"}' 3
@@ -92,6 +94,8 @@ kill -TERM $pid
 wait $pid
 pid=
 grep -q "3 from cache" "$tmp/stderr2" || fail "restart did not use the cache"
+grep -q "lookups: 1 reads in flight per disk, at most 7 at once over all disks (num_threads); slow past 8 s" "$tmp/stderr2" ||
+    fail "parallel_read / num_threads not applied: $(grep 'lookups:' "$tmp/stderr2")"
 
 # An invalid value is refused, naming the key; nothing on stdout.
 sed -i 's/interval_seconds: 120/interval_seconds: soon/' "$cfg"

@@ -234,6 +234,7 @@ static void test_typed(void)
     CHECK_EQ_U64(h.parallel_decompressor_count, 1);
     CHECK_EQ_U64(h.max_compression_level_allowed, 7);
     CHECK_EQ_U64(h.disk_read_bound, 6);
+    CHECK_EQ_U64(h.slow_lookup_warning_seconds, 3);
     CHECK_EQ_U64(h.c.metrics_port, 9915);
     CHECK_STR(h.c.metrics_address, "127.0.0.1");
     CHECK_EQ_U64(h.c.rpc_port, 8560);
@@ -306,6 +307,8 @@ static void test_invalid(void)
     invalid("harvester:\n  ssl: {private_crt: [x]}\n", false,
             "harvester.ssl.private_crt: expected a string, got a list");
     invalid("harvester:\n  cfarm: {disk_read_bound: 0}\n", false, "harvester.cfarm.disk_read_bound");
+    invalid("harvester:\n  cfarm: {slow_lookup_warning_seconds: 0}\n", false,
+            "harvester.cfarm.slow_lookup_warning_seconds");
     invalid("harvester: []\n", false, "harvester: section missing");
     invalid("farmer:\n  xch_target_address: txch1abc\n", true, "farmer.xch_target_address:");
     invalid("farmer:\n  pool_public_keys: [abcd]\n", true, "farmer.pool_public_keys.0:");
@@ -641,6 +644,7 @@ static void test_default(void)
     CHECK(h.n_farmer_peers == 1 && strcmp(h.farmer_peers[0].host, "localhost") == 0 &&
           h.farmer_peers[0].port == 8447);
     CHECK_EQ_U64(h.disk_read_bound, 4);
+    CHECK_EQ_U64(h.slow_lookup_warning_seconds, 8);
     CHECK_EQ_U64(h.c.metrics_port, 0);
     CHECK_STR(h.c.logging.log_level, "WARNING");
     cf_harvester_config_free(&h);

@@ -14,11 +14,15 @@
  * FarmingInfo counts; signatures that verify under the plot public key; no answer for an unknown
  * plot; RequestPlots; plot sync after adding, duplicating and deleting plots; a damaged file
  * reported invalid; a plot file vanishing before its lookup is dropped while the others answer;
- * a plot-sync response lost (resend); a farmer restart survived.
+ * a plot-sync response lost (resend); a farmer restart survived; a plot whose tables are corrupt
+ * (it opens, its lookups fail) logged with its disk, dropped and reported invalid while the other
+ * plots keep answering; the slow-lookup warning (threshold a parameter) naming plot and disk;
+ * parallel_read and num_threads bounding the lookups running at once.
  */
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "cfarm/consensus.h"
 #include "cfarm/harvester.h"
@@ -532,6 +536,11 @@ static void list_plots(void)
 
 /* ---- the harvester under test ---- */
 
+/* Test hooks start_harvester passes on (0: the harvester's defaults). */
+static uint64_t hv_read_delay_ms, hv_slow_warn_ms;
+static bool hv_serial_reads;
+static unsigned hv_max_lookups, hv_fake_disks;
+
 static struct cf_harvester *start_harvester(struct cf_loop *loop, struct harness_root *r,
                                             uint16_t port, const char *version)
 {
@@ -551,6 +560,11 @@ static struct cf_harvester *start_harvester(struct cf_loop *loop, struct harness
         .protocol_version = version,
         .reconnect_ms = 100,
         .sync_timeout_ms = 1500,
+        .read_delay_ms = hv_read_delay_ms,
+        .slow_lookup_warn_ms = hv_slow_warn_ms,
+        .serial_reads = hv_serial_reads,
+        .max_lookups = hv_max_lookups,
+        .bench_fake_disks = hv_fake_disks,
     };
     struct cf_harvester *h = NULL;
 
@@ -782,6 +796,8 @@ static void version_pair(struct cf_loop *loop, struct harness_root *r, struct tf
         snprintf(want, sizeof want, "cfarm_harvester_plots{state=\"ok\"} %zu\n", nplot_paths);
         CHECK(m.data && strstr((char *)m.data, want) != NULL);
         CHECK(m.data && strstr((char *)m.data, "cfarm_harvester_farmer_connected 1\n") != NULL);
+        CHECK(m.data && strstr((char *)m.data, "cfarm_harvester_last_filter_seconds 0.") != NULL);
+        CHECK(st.last_filter_seconds > 0 && st.last_filter_seconds < 1);
         CHECK(m.data &&
               strstr((char *)m.data, "cfarm_harvester_lookup_seconds_count{disk=") != NULL);
         cf_buf_free(&m);
@@ -942,6 +958,250 @@ static void states(struct cf_loop *loop, struct harness_root *r)
     rmdir(sub);
 }
 
+/* ---- a plot whose tables are corrupt ---- */
+
+static bool file_has(const char *path, const char *needle)
+{
+    FILE *fp = fopen(path, "r");
+    char line[2048];
+    bool found = false;
+
+    while (fp && !found && fgets(line, sizeof line, fp))
+        found = strstr(line, needle) != NULL;
+    if (fp)
+        fclose(fp);
+    return found;
+}
+
+/* A fresh plot by the plotter (its own plot id) whose table-7 parks are overwritten with
+ * pseudo-random bytes: the header and C2 are intact, so it opens and is farmed, but quality
+ * lookups on it fail with CF_ERR_PLOT_CORRUPT for many challenges. */
+static bool make_corrupt_plot(const char *path)
+{
+    struct cf_plotter_params p;
+    struct cf_plot *pl = NULL;
+    struct cf_plot_info in;
+    uint8_t blk[32];
+    uint64_t c = 0;
+    bool ok;
+    int fd;
+
+    memset(&p, 0, sizeof p);
+    p.k = 18;
+    p.threads = 2;
+    ok = cf_plotter_make_keys(&p, &farmer_pk, &pool_pk, NULL) == CF_OK &&
+         cf_plotter_create(&p, path, NULL) == CF_OK && cf_plot_open(path, 0, &pl) == CF_OK;
+    memset(&p, 0, sizeof p);
+    if (!ok)
+        return false;
+    in = *cf_plot_info(pl);
+    cf_plot_close(pl);
+    fd = open(path, O_WRONLY);
+    for (uint64_t o = in.table[6]; fd >= 0 && o < in.table[CF_PLOT_C1]; o += sizeof blk, c++) {
+        size_t len = in.table[CF_PLOT_C1] - o < sizeof blk ? in.table[CF_PLOT_C1] - o : sizeof blk;
+
+        cf_sha256(blk, (const uint8_t *)&c, sizeof c);
+        ok = ok && pwrite(fd, blk, len, (off_t)o) == (ssize_t)len;
+    }
+    ok = ok && fd >= 0 && close(fd) == 0;
+    pl = NULL;
+    ok = ok && cf_plot_open(path, 0, &pl) == CF_OK; /* still opens: header and C2 are fine */
+    cf_plot_close(pl);
+    return ok;
+}
+
+/* A challenge on which every plot passes (0 filter bits), the good plots give proofs and the
+ * corrupt plot's lookup fails as corrupt. */
+static bool corrupt_challenge(const char *bad, uint8_t ch[32], uint8_t sp[32])
+{
+    struct cf_plot *pl = NULL;
+    bool found = false;
+
+    if (cf_plot_open(bad, 0, &pl) != CF_OK)
+        return false;
+    for (uint32_t c = 0; c < 1000 && !found; c++) {
+        uint8_t seed[5] = {(uint8_t)c, (uint8_t)(c >> 8), (uint8_t)(c >> 16), 0, 0xc0};
+        uint8_t q[CF_PLOT_MAX_QUALITIES][32], pc[32];
+        size_t n = 0;
+
+        cf_sha256(ch, seed, sizeof seed);
+        cf_sha256(sp, ch, 32);
+        cf_pos_challenge(pc, cf_plot_info(pl)->id, ch, sp);
+        found = cf_plot_qualities(pl, pc, q, CF_PLOT_MAX_QUALITIES, &n, NULL) ==
+                    CF_ERR_PLOT_CORRUPT &&
+                expected(ch, sp, 0).proofs > 0;
+    }
+    cf_plot_close(pl);
+    return found;
+}
+
+/* The corrupt plot's lookup fails during a signage point: it is logged with its file and disk,
+ * dropped from farming and, after the rescan, reported to the farmer as invalid and counted as
+ * failed; the other plots' proofs arrive for that signage point and the next one. */
+static void corrupt_plot(struct cf_loop *loop, struct harness_root *r, struct tfarm *keys)
+{
+    struct tfarm f = *keys;
+    struct cf_harvester *h;
+    struct cf_harvester_stats st;
+    struct expect e;
+    struct stat sb;
+    char bad[300], logpath[300], want[600];
+    uint8_t ch[32], sp[32];
+    int before;
+
+    printf("a plot with corrupt tables during signage points\n");
+    snprintf(bad, sizeof bad, "%s/plot-k18-corrupt.plot", plot_dir);
+    snprintf(logpath, sizeof logpath, "%s/corrupt.log", r->dir);
+    if (!make_corrupt_plot(bad)) {
+        CHECK(!"a corrupt plot could be made");
+        return;
+    }
+    CHECK(corrupt_challenge(bad, ch, sp));
+    CHECK(cf_log_open_file(logpath) == CF_OK);
+    if (!tf_start(&f, loop, r, "0.0.38", 0))
+        goto out;
+    h = start_harvester(loop, r, f.port, "0.0.36");
+    CHECK(wait_syncs(loop, &f, 1, nplot_paths + 1));
+    CHECK(strs_has(f.plots, f.nplots, bad));
+
+    /* The signage point: every plot passes, the corrupt one fails, the others answer. */
+    e = expected(ch, sp, 0);
+    before = f.farming_infos;
+    f.nproofs = 0;
+    tf_signage_point(&f, ch, sp, 0, 0);
+    CHECK(wait_count(loop, &f.farming_infos, before + 1));
+    CHECK_EQ_U64(f.fi.passed, nplot_paths + 1);
+    CHECK_EQ_U64(f.fi.proofs, e.proofs);
+    CHECK_EQ_U64(f.nproofs, e.proofs);
+    check_proofs(&f);
+    for (size_t i = 0; i < f.nproofs; i++)
+        CHECK(strcmp(f.proofs[i].ident + 64, bad) != 0);
+
+    /* Reported: the log names the file and its disk; the rescan lists it as invalid. */
+    CHECK(wait_syncs(loop, &f, 2, nplot_paths));
+    CHECK(!strs_has(f.plots, f.nplots, bad));
+    CHECK_EQ_U64(f.nlists[0], 1);
+    CHECK(f.nlists[0] == 1 && strcmp(f.lists[0][0], bad) == 0);
+    cf_harvester_stats(h, &st);
+    CHECK_EQ_U64(st.plots_failed, 1);
+    CHECK_EQ_U64(st.plots_ok, nplot_paths);
+    CHECK(stat(bad, &sb) == 0);
+    snprintf(want, sizeof want, "lookup failed on plot %s (disk %u:%u)", bad, major(sb.st_dev),
+             minor(sb.st_dev));
+    CHECK(file_has(logpath, want));
+    CHECK(file_has(logpath, "corrupt"));
+    snprintf(want, sizeof want, "plot %s (disk %u:%u) is invalid: a lookup failed on it", bad,
+             major(sb.st_dev), minor(sb.st_dev));
+    CHECK(file_has(logpath, want));
+    CHECK(!file_has(logpath, "looking up qualities on")); /* 8 s by default: nothing slow here */
+
+    /* The next signage points: the others keep farming, the corrupt plot is not looked up. */
+    signage_round(loop, &f, 0, 0, true);
+    CHECK_EQ_U64(f.fi.passed, nplot_paths);
+    before = f.farming_infos;
+    f.nproofs = 0;
+    tf_signage_point(&f, ch, sp, 0, 0);
+    CHECK(wait_count(loop, &f.farming_infos, before + 1));
+    CHECK_EQ_U64(f.fi.passed, nplot_paths);
+    CHECK_EQ_U64(f.nproofs, e.proofs);
+    cf_harvester_free(h);
+    tf_stop(&f);
+out:
+    cf_log_close_file();
+    unlink(bad);
+}
+
+/* With a 4 ms threshold and 5 ms per read, every lookup is "slow": the warning names the plot
+ * file and its disk, and the proofs still arrive. */
+static void slow_lookup(struct cf_loop *loop, struct harness_root *r, struct tfarm *keys)
+{
+    struct tfarm f = *keys;
+    struct cf_harvester *h;
+    struct stat sb;
+    char logpath[300], want[600];
+
+    printf("slow lookups warned about past a small threshold\n");
+    snprintf(logpath, sizeof logpath, "%s/slow.log", r->dir);
+    CHECK(cf_log_open_file(logpath) == CF_OK);
+    if (!tf_start(&f, loop, r, "0.0.38", 0))
+        goto out;
+    hv_read_delay_ms = 5;
+    hv_slow_warn_ms = 4;
+    h = start_harvester(loop, r, f.port, "0.0.36");
+    hv_read_delay_ms = hv_slow_warn_ms = 0;
+    CHECK(wait_syncs(loop, &f, 1, nplot_paths));
+    signage_round(loop, &f, 0, 0, true);
+    cf_harvester_free(h);
+    tf_stop(&f);
+    CHECK(stat(own_plot, &sb) == 0);
+    snprintf(want, sizeof want, "looking up qualities on %s (disk %u:%u) took ", own_plot,
+             major(sb.st_dev), minor(sb.st_dev));
+    CHECK(file_has(logpath, want));
+    CHECK(file_has(logpath, "This should be below 0.004 seconds"));
+out:
+    cf_log_close_file();
+}
+
+/* One signage point where every plot passes, with 5 ms per read so lookups overlap when they
+ * may; returns the harvester's stats after it. */
+static struct cf_harvester_stats limited_round(struct cf_loop *loop, struct harness_root *r,
+                                               struct tfarm *keys, bool serial, unsigned max,
+                                               unsigned fake_disks)
+{
+    struct tfarm f = *keys;
+    struct cf_harvester *h;
+    struct cf_harvester_stats st;
+
+    memset(&st, 0, sizeof st);
+    if (!tf_start(&f, loop, r, "0.0.38", 0))
+        return st;
+    hv_read_delay_ms = 5;
+    hv_serial_reads = serial;
+    hv_max_lookups = max;
+    hv_fake_disks = fake_disks;
+    h = start_harvester(loop, r, f.port, "0.0.36");
+    hv_read_delay_ms = 0;
+    hv_serial_reads = false;
+    hv_max_lookups = hv_fake_disks = 0;
+    CHECK(wait_syncs(loop, &f, 1, nplot_paths));
+    signage_round(loop, &f, 0, 0, true);
+    cf_harvester_stats(h, &st);
+    cf_harvester_free(h);
+    tf_stop(&f);
+    return st;
+}
+
+/* Chia's parallel_read (false: one read in flight per disk) and num_threads (lookups at once over
+ * all disks) reach the engine: the peak of lookups running at once follows them. */
+static void engine_limits(struct cf_loop *loop, struct harness_root *r, struct tfarm *keys)
+{
+    struct cf_harvester_stats st;
+
+    printf("parallel_read and num_threads reach the lookup engine\n");
+    if (nplot_paths < 2) {
+        printf("SKIPPED (part): one plot only, lookups cannot overlap\n");
+        return;
+    }
+    /* Control: two reads in flight on the one disk, and they do overlap. */
+    st = limited_round(loop, r, keys, false, 0, 0);
+    CHECK_EQ_U64(st.reads_per_disk, 2);
+    CHECK_EQ_U64(st.disks, 1);
+    CHECK(st.peak_lookups == 2);
+    /* parallel_read: false */
+    st = limited_round(loop, r, keys, true, 0, 0);
+    CHECK_EQ_U64(st.reads_per_disk, 1);
+    CHECK_EQ_U64(st.peak_lookups, 1);
+    /* Spread over (pretend) disks, two threads each: without a cap they overlap, with
+     * num_threads 1 they do not. */
+    st = limited_round(loop, r, keys, false, 0, 100);
+    CHECK(st.disks >= 2);
+    CHECK(st.peak_lookups >= 2);
+    st = limited_round(loop, r, keys, false, 1, 100);
+    CHECK(st.disks >= 2);
+    CHECK_EQ_U64(st.max_lookups, 1);
+    CHECK_EQ_U64(st.peak_lookups, 1);
+}
+
 int main(void)
 {
     struct harness_root r;
@@ -968,6 +1228,9 @@ int main(void)
         version_pair(loop, &r, &keys, "0.0.35", "0.0.35");
         lifecycle(loop, &r, &keys);
         states(loop, &r);
+        corrupt_plot(loop, &r, &keys);
+        slow_lookup(loop, &r, &keys);
+        engine_limits(loop, &r, &keys);
     }
     for (size_t i = 0; i < nplot_paths; i++)
         free(plot_paths[i]);
