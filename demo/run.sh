@@ -26,8 +26,8 @@ cfarm=${DEMO_CFARM:-}
 # 1. Packages (as .ci/run installs them), only when something is missing.
 need=""
 [ -n "$cfarm" ] && need=skip
-for p in build-essential cmake pkg-config libssl-dev libyaml-dev libwebsockets-dev \
-    libwslay-dev liburing-dev; do
+for p in build-essential cmake pkg-config libssl-dev libyaml-dev libwslay-dev \
+    python3-mnemonic; do
     [ "$need" = skip ] && break
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || need="$need $p"
 done
