@@ -14,7 +14,7 @@
 
 static const struct cf_cmd commands[] = {
     {"version", cmd_version, "print the cfarm version"},
-    {"init", cmd_init, "create the private CA and node certificates (-c CA_DIR: from another CA)"},
+    {"init", cmd_init, "create config.yaml, the private CA and node certificates (-c CA_DIR)"},
     {"ping", cmd_ping, "connect to a farmer as a harvester and show its handshake"},
     {"msg", cmd_msg, "decode or encode a protocol message (hex <-> JSON)"},
     {"keys", cmd_keys, "generate, add, show, derive and delete keys"},
