@@ -466,6 +466,8 @@ static void test_edit_shapes(void)
               "/a");
     edit_case("harvester: {plot_directories: # c\n   [/a], x: 1}\n", "/b", -1,
               "harvester: {plot_directories: [/a, \"/b\"], x: 1}\n", "/a|/b");
+    edit_case("harvester:\n  plot_directories: [!t, /a]\n", NULL, 1,
+              "harvester:\n  plot_directories: [!t ]\n", "");
     edit_case("harvester: {}\n", "/a", -1, "harvester: {plot_directories: [\"/a\"]}\n", "/a");
     edit_case("harvester:\n  plot_directories:\n    - /a # one\n    - /b   # two\n  x: 1 # x\n",
               "/c", -1,
