@@ -612,6 +612,10 @@ static enum cf_err put_patch(struct cf_buf *b, const struct cf_config *doc,
         err = cf_buf_putc(b, ']');
     if (err == CF_OK && !block)
         err = cf_buf_append(b, doc->text + p->start, p->lead_end - p->start);
+    /* Text glued to the old value (`"x"#c`) must not glue to the new one (`-7#c`). */
+    if (err == CF_OK && !p->insert && p->end < doc->len &&
+        !strchr(" \t\r\n,]}", doc->text[p->end]))
+        err = cf_buf_putc(b, ' ');
     if (err == CF_OK && p->insert)
         err = p->suffix == YN_SUFFIX_COMMA ? cf_buf_append(b, ", ", 2)
             : p->suffix == YN_SUFFIX_LINE  ? cf_buf_printf(b, "\n%*s", (int)p->suffix_col, "")

@@ -603,6 +603,7 @@ static void test_set_scalar(void)
     CHECK_STR(str_at(doc, "farmer.network_overrides"), "y");
     cf_config_free(doc);
     doc = NULL;
+    set_case("farmer:\n  v: \"x\"#c\n", "farmer.v", "-7", true, "farmer:\n  v: -7 #c\n");
     /* A scalar then a list on the same key, and refusals. */
     CHECK(cf_config_parse(t, strlen(t) - 14, &doc) == CF_OK);
     if (doc == NULL)
