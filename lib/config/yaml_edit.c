@@ -542,8 +542,13 @@ static enum cf_err put_item(struct cf_buf *b, const struct cf_config *doc,
         bool whole = (it->type == YN_SCALAR && !it->block_scalar) ||
                      (it->flow && e > s && (doc->text[e - 1] == ']' || doc->text[e - 1] == '}'));
 
-        if (whole && e > s && !memchr(doc->text + s, '\n', e - s))
-            return cf_buf_append(b, doc->text + s, (flow ? e : past_comment(doc, e)) - s);
+        if (whole && e > s && !memchr(doc->text + s, '\n', e - s)) {
+            err = cf_buf_append(b, doc->text + s, (flow ? e : past_comment(doc, e)) - s);
+            /* `[!tag]` does not scan: an empty value's tag or anchor ends with a blank. */
+            if (err == CF_OK && flow && it->type == YN_SCALAR && it->len == 0)
+                err = cf_buf_putc(b, ' ');
+            return err;
+        }
     }
     if (it->type == YN_ALIAS)
         return cf_buf_printf(b, "*%s", it->text);
@@ -607,6 +612,10 @@ static enum cf_err put_patch(struct cf_buf *b, const struct cf_config *doc,
         err = cf_buf_putc(b, ']');
     if (err == CF_OK && !block)
         err = cf_buf_append(b, doc->text + p->start, p->lead_end - p->start);
+    /* Text glued to the old value (`"x"#c`) must not glue to the new one (`-7#c`). */
+    if (err == CF_OK && !p->insert && p->end < doc->len &&
+        !strchr(" \t\r\n,]}", doc->text[p->end]))
+        err = cf_buf_putc(b, ' ');
     if (err == CF_OK && p->insert)
         err = p->suffix == YN_SUFFIX_COMMA ? cf_buf_append(b, ", ", 2)
             : p->suffix == YN_SUFFIX_LINE  ? cf_buf_printf(b, "\n%*s", (int)p->suffix_col, "")

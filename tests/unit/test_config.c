@@ -469,6 +469,8 @@ static void test_edit_shapes(void)
               "/a");
     edit_case("harvester: {plot_directories: # c\n   [/a], x: 1}\n", "/b", -1,
               "harvester: {plot_directories: [/a, \"/b\"], x: 1}\n", "/a|/b");
+    edit_case("harvester:\n  plot_directories: [!t, /a]\n", NULL, 1,
+              "harvester:\n  plot_directories: [!t ]\n", "");
     edit_case("harvester: {}\n", "/a", -1, "harvester: {plot_directories: [\"/a\"]}\n", "/a");
     edit_case("harvester:\n  plot_directories:\n    - /a # one\n    - /b   # two\n  x: 1 # x\n",
               "/c", -1,
@@ -604,6 +606,7 @@ static void test_set_scalar(void)
     CHECK_STR(str_at(doc, "farmer.network_overrides"), "y");
     cf_config_free(doc);
     doc = NULL;
+    set_case("farmer:\n  v: \"x\"#c\n", "farmer.v", "-7", true, "farmer:\n  v: -7 #c\n");
     /* A scalar then a list on the same key, and refusals. */
     CHECK(cf_config_parse(t, strlen(t) - 14, &doc) == CF_OK);
     if (doc == NULL)
