@@ -17,6 +17,7 @@ build: $(BUILD)/CMakeCache.txt
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	@[ -d "$(VECTORS)" ] || echo "*** SKIPPED: $(VECTORS) not found, so the suites built on Chia's shared test vectors did not run (clone ../shared beside this tree to run them) ***"
 
 vectors: build
 	sh tests/vectors/run.sh $(VECTORS) $(BUILD)/tests
