@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -84,12 +85,22 @@ enum cf_err pl_pwrite(int fd, const void *buf, size_t n, uint64_t off)
 #define DIGIT_BITS 11
 #define DIGITS     (1u << DIGIT_BITS)
 
+/* Records of `size` bytes (struct pl_rec: 16, struct pl_rec32: 32) whose first member is the
+ * 64-bit key; one stable LSD radix sort serves both, moving records as bytes. */
 struct sort_job {
-    struct pl_rec *src, *dst;
+    unsigned char *src, *dst;
     uint64_t n;
-    unsigned shift, bits;
+    unsigned size, shift, bits;
     uint64_t (*counts)[DIGITS]; /* per thread: counts, then start slots */
 };
+
+static inline uint64_t rec_key(const unsigned char *rec)
+{
+    uint64_t key;
+
+    memcpy(&key, rec, sizeof key);
+    return key;
+}
 
 static void sort_count(void *arg, unsigned i, unsigned nt)
 {
@@ -100,7 +111,7 @@ static void sort_count(void *arg, unsigned i, unsigned nt)
     pl_share(j->n, i, nt, &begin, &end);
     memset(cnt, 0, sizeof j->counts[i]);
     for (uint64_t r = begin; r < end; r++)
-        cnt[(j->src[r].key >> j->shift) & mask]++;
+        cnt[(rec_key(j->src + r * j->size) >> j->shift) & mask]++;
 }
 
 static void sort_scatter(void *arg, unsigned i, unsigned nt)
@@ -108,14 +119,23 @@ static void sort_scatter(void *arg, unsigned i, unsigned nt)
     struct sort_job *j = arg;
     uint64_t begin, end, *start = j->counts[i];
     uint64_t mask = ((uint64_t)1 << j->bits) - 1;
+    unsigned size = j->size;
 
     pl_share(j->n, i, nt, &begin, &end);
-    for (uint64_t r = begin; r < end; r++)
-        j->dst[start[(j->src[r].key >> j->shift) & mask]++] = j->src[r];
+    for (uint64_t r = begin; r < end; r++) {
+        const unsigned char *rec = j->src + r * size;
+        unsigned char *to = j->dst + start[(rec_key(rec) >> j->shift) & mask]++ * size;
+
+        /* Two shapes only: constant-size copies the compiler turns into plain moves. */
+        if (size == sizeof(struct pl_rec))
+            memcpy(to, rec, sizeof(struct pl_rec));
+        else
+            memcpy(to, rec, sizeof(struct pl_rec32));
+    }
 }
 
-enum cf_err pl_sort(struct pl_rec *recs, struct pl_rec *tmp, uint64_t n, unsigned key_bits,
-                    unsigned threads)
+static enum cf_err radix_sort(void *recs, void *tmp, unsigned size, uint64_t n,
+                              unsigned key_bits, unsigned threads)
 {
     struct sort_job j;
     unsigned passes = (key_bits + DIGIT_BITS - 1) / DIGIT_BITS;
@@ -128,6 +148,7 @@ enum cf_err pl_sort(struct pl_rec *recs, struct pl_rec *tmp, uint64_t n, unsigne
     if (!j.counts)
         return cf_err_set(CF_ERR_NOMEM, "sort counts");
     j.n = n;
+    j.size = size;
     j.src = recs;
     j.dst = tmp;
     for (unsigned p = 0; p < passes; p++) {
@@ -144,82 +165,28 @@ enum cf_err pl_sort(struct pl_rec *recs, struct pl_rec *tmp, uint64_t n, unsigne
                 sum += c;
             }
         pl_parallel(threads, sort_scatter, &j);
-        struct pl_rec *s = j.src;
+        unsigned char *s = j.src;
         j.src = j.dst;
         j.dst = s;
     }
-    if (j.src != recs)
-        memcpy(recs, j.src, n * sizeof *recs);
+    if (j.src != (unsigned char *)recs)
+        memcpy(recs, j.src, n * size);
     free(j.counts);
     return CF_OK;
 }
 
-/* ---- the same for 32-byte records (phase 1 with file-backed arrays) ------------------------- */
+_Static_assert(offsetof(struct pl_rec, key) == 0, "the sort reads the key first");
+_Static_assert(offsetof(struct pl_rec32, key) == 0, "the sort reads the key first");
 
-struct sort32_job {
-    struct pl_rec32 *src, *dst;
-    uint64_t n;
-    unsigned shift, bits;
-    uint64_t (*counts)[DIGITS];
-};
-
-static void sort32_count(void *arg, unsigned i, unsigned nt)
+enum cf_err pl_sort(struct pl_rec *recs, struct pl_rec *tmp, uint64_t n, unsigned key_bits,
+                    unsigned threads)
 {
-    struct sort32_job *j = arg;
-    uint64_t begin, end, *cnt = j->counts[i];
-    uint64_t mask = ((uint64_t)1 << j->bits) - 1;
-
-    pl_share(j->n, i, nt, &begin, &end);
-    memset(cnt, 0, sizeof j->counts[i]);
-    for (uint64_t r = begin; r < end; r++)
-        cnt[(j->src[r].key >> j->shift) & mask]++;
+    return radix_sort(recs, tmp, sizeof *recs, n, key_bits, threads);
 }
 
-static void sort32_scatter(void *arg, unsigned i, unsigned nt)
-{
-    struct sort32_job *j = arg;
-    uint64_t begin, end, *start = j->counts[i];
-    uint64_t mask = ((uint64_t)1 << j->bits) - 1;
-
-    pl_share(j->n, i, nt, &begin, &end);
-    for (uint64_t r = begin; r < end; r++)
-        j->dst[start[(j->src[r].key >> j->shift) & mask]++] = j->src[r];
-}
-
+/* The same for 32-byte records (phase 1 with file-backed arrays). */
 enum cf_err pl_sort32(struct pl_rec32 *recs, struct pl_rec32 *tmp, uint64_t n, unsigned key_bits,
                       unsigned threads)
 {
-    struct sort32_job j;
-    unsigned passes = (key_bits + DIGIT_BITS - 1) / DIGIT_BITS;
-
-    if (threads == 0 || n < 65536)
-        threads = 1;
-    if (threads > 64)
-        threads = 64;
-    j.counts = malloc(sizeof *j.counts * threads);
-    if (!j.counts)
-        return cf_err_set(CF_ERR_NOMEM, "sort counts");
-    j.n = n;
-    j.src = recs;
-    j.dst = tmp;
-    for (unsigned p = 0; p < passes; p++) {
-        j.shift = p * DIGIT_BITS;
-        j.bits = key_bits - j.shift < DIGIT_BITS ? key_bits - j.shift : DIGIT_BITS;
-        pl_parallel(threads, sort32_count, &j);
-        uint64_t sum = 0;
-        for (uint64_t d = 0; d < ((uint64_t)1 << j.bits); d++)
-            for (unsigned t = 0; t < threads; t++) {
-                uint64_t c = j.counts[t][d];
-                j.counts[t][d] = sum;
-                sum += c;
-            }
-        pl_parallel(threads, sort32_scatter, &j);
-        struct pl_rec32 *s = j.src;
-        j.src = j.dst;
-        j.dst = s;
-    }
-    if (j.src != recs)
-        memcpy(recs, j.src, n * sizeof *recs);
-    free(j.counts);
-    return CF_OK;
+    return radix_sort(recs, tmp, sizeof *recs, n, key_bits, threads);
 }
