@@ -5,6 +5,7 @@
  * cfarm/cert.h for the exact profile. The paths come from Chia's config.yaml when the root has one.
  */
 #include "cfarm/cert.h"
+#include "cfarm/config.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,15 +22,12 @@
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
-#include <yaml.h>
 
 #include "cfarm/hash.h"
 
 #define CA_DAYS        3650
 #define NODE_NOT_AFTER "21000802000000Z"
 #define OU_NAME        "Organic Farming Division"
-
-static const char *const node_dir[CF_CERT__NODES] = {"harvester", "farmer"};
 
 /* ---- paths ---- */
 
@@ -47,120 +45,61 @@ static char *join(const char *root, const char *rel)
     return out;
 }
 
-/* Value of the scalar at key `a` (then `b`, then `c` when given) in a YAML mapping tree. */
-static const char *yaml_lookup(yaml_document_t *doc, const char *a, const char *b, const char *c)
+/*
+ * root/(the path configured at cfg_path, or fallback). The config module reads Chia's file with
+ * its caps and follows aliases and merge keys as Chia's loader does; an empty value counts as
+ * absent, a value of the wrong kind is refused naming its key.
+ */
+static enum cf_err set_path(char **slot, const char *root, const struct cf_config *doc,
+                            const char *cfg_path, const char *fallback)
 {
-    const char *keys[3] = {a, b, c};
-    yaml_node_t *node = yaml_document_get_root_node(doc);
+    const char *configured = NULL;
+    enum cf_err err = doc ? cf_config_get_str(doc, cfg_path, &configured) : CF_ERR_NOT_FOUND;
 
-    for (int k = 0; k < 3 && keys[k]; k++) {
-        yaml_node_t *next = NULL;
-
-        if (node == NULL || node->type != YAML_MAPPING_NODE)
-            return NULL;
-        for (yaml_node_pair_t *p = node->data.mapping.pairs.start; p < node->data.mapping.pairs.top;
-             p++) {
-            yaml_node_t *key = yaml_document_get_node(doc, p->key);
-
-            if (key && key->type == YAML_SCALAR_NODE &&
-                strcmp((const char *)key->data.scalar.value, keys[k]) == 0) {
-                next = yaml_document_get_node(doc, p->value);
-                break;
-            }
-        }
-        node = next;
-    }
-    if (node == NULL || node->type != YAML_SCALAR_NODE || node->data.scalar.length == 0)
-        return NULL;
-    return (const char *)node->data.scalar.value;
-}
-
-/* Set *slot to root/(config value or fallback). */
-static enum cf_err set_path(char **slot, const char *root, const char *configured,
-                            const char *fallback)
-{
-    *slot = join(root, configured ? configured : fallback);
+    if (err != CF_OK && err != CF_ERR_NOT_FOUND)
+        return err;
+    if (err != CF_OK || configured[0] == '\0')
+        configured = fallback;
+    *slot = join(root, configured);
     return *slot ? CF_OK : CF_ERR_NOMEM;
-}
-
-static enum cf_err load_yaml(const char *path, yaml_document_t *doc, bool *have)
-{
-    yaml_parser_t parser;
-    FILE *f = fopen(path, "rb");
-    enum cf_err err = CF_OK;
-
-    *have = false;
-    if (f == NULL)
-        return errno == ENOENT ? CF_OK : cf_err_set(CF_ERR_IO, "%s: %s", path, strerror(errno));
-    if (!yaml_parser_initialize(&parser)) {
-        err = CF_ERR_NOMEM;
-        goto close_file;
-    }
-    yaml_parser_set_input_file(&parser, f);
-    if (!yaml_parser_load(&parser, doc)) {
-        err = cf_err_set(CF_ERR_CONFIG, "%s: line %zu: %s", path, parser.problem_mark.line + 1,
-                         parser.problem ? parser.problem : "YAML error");
-        goto free_parser;
-    }
-    *have = true;
-free_parser:
-    yaml_parser_delete(&parser);
-close_file:
-    fclose(f);
-    return err;
 }
 
 enum cf_err cf_cert_paths_load(struct cf_cert_paths *paths, const char *root)
 {
-    static const char *const cfg_section[CF_CERT__NODES] = {"harvester", "farmer"};
-    yaml_document_t doc;
-    bool have = false;
-    char *cfg, def[128];
+    struct cf_config *doc = NULL;
+    char *cfg;
     enum cf_err err;
+    const struct {
+        char **slot;
+        const char *cfg_path, *fallback;
+    } files[] = {
+        {&paths->ca_crt, "private_ssl_ca.crt", "config/ssl/ca/private_ca.crt"},
+        {&paths->ca_key, "private_ssl_ca.key", "config/ssl/ca/private_ca.key"},
+        {&paths->node_crt[CF_CERT_HARVESTER], "harvester.ssl.private_crt",
+         "config/ssl/harvester/private_harvester.crt"},
+        {&paths->node_key[CF_CERT_HARVESTER], "harvester.ssl.private_key",
+         "config/ssl/harvester/private_harvester.key"},
+        {&paths->node_crt[CF_CERT_FARMER], "farmer.ssl.private_crt",
+         "config/ssl/farmer/private_farmer.crt"},
+        {&paths->node_key[CF_CERT_FARMER], "farmer.ssl.private_key",
+         "config/ssl/farmer/private_farmer.key"},
+        {&paths->chia_ca_crt, "chia_ssl_ca.crt", "config/ssl/ca/chia_ca.crt"},
+        {&paths->chia_ca_key, "chia_ssl_ca.key", "config/ssl/ca/chia_ca.key"},
+        {&paths->public_farmer_crt, "farmer.ssl.public_crt", "config/ssl/farmer/public_farmer.crt"},
+        {&paths->public_farmer_key, "farmer.ssl.public_key", "config/ssl/farmer/public_farmer.key"},
+    };
 
     memset(paths, 0, sizeof *paths);
     cfg = join(root, "config/config.yaml");
     if (cfg == NULL)
         return CF_ERR_NOMEM;
-    err = load_yaml(cfg, &doc, &have);
+    err = cf_config_load(cfg, &doc);
     free(cfg);
-    if (err)
-        return err;
-    err = set_path(&paths->ca_crt, root,
-                   have ? yaml_lookup(&doc, "private_ssl_ca", "crt", NULL) : NULL,
-                   "config/ssl/ca/private_ca.crt");
-    if (!err)
-        err = set_path(&paths->ca_key, root,
-                       have ? yaml_lookup(&doc, "private_ssl_ca", "key", NULL) : NULL,
-                       "config/ssl/ca/private_ca.key");
-    for (int i = 0; i < CF_CERT__NODES && !err; i++) {
-        snprintf(def, sizeof def, "config/ssl/%s/private_%s.crt", node_dir[i], node_dir[i]);
-        err = set_path(&paths->node_crt[i], root,
-                       have ? yaml_lookup(&doc, cfg_section[i], "ssl", "private_crt") : NULL, def);
-        snprintf(def, sizeof def, "config/ssl/%s/private_%s.key", node_dir[i], node_dir[i]);
-        if (!err)
-            err = set_path(&paths->node_key[i], root,
-                           have ? yaml_lookup(&doc, cfg_section[i], "ssl", "private_key") : NULL,
-                           def);
-    }
-    if (!err)
-        err = set_path(&paths->chia_ca_crt, root,
-                       have ? yaml_lookup(&doc, "chia_ssl_ca", "crt", NULL) : NULL,
-                       "config/ssl/ca/chia_ca.crt");
-    if (!err)
-        err = set_path(&paths->chia_ca_key, root,
-                       have ? yaml_lookup(&doc, "chia_ssl_ca", "key", NULL) : NULL,
-                       "config/ssl/ca/chia_ca.key");
-    if (!err)
-        err = set_path(&paths->public_farmer_crt, root,
-                       have ? yaml_lookup(&doc, "farmer", "ssl", "public_crt") : NULL,
-                       "config/ssl/farmer/public_farmer.crt");
-    if (!err)
-        err = set_path(&paths->public_farmer_key, root,
-                       have ? yaml_lookup(&doc, "farmer", "ssl", "public_key") : NULL,
-                       "config/ssl/farmer/public_farmer.key");
-    if (have)
-        yaml_document_delete(&doc);
+    if (err == CF_ERR_NOT_FOUND)
+        err = CF_OK; /* a root without config.yaml uses Chia's default layout */
+    for (size_t i = 0; i < sizeof files / sizeof files[0] && err == CF_OK; i++)
+        err = set_path(files[i].slot, root, doc, files[i].cfg_path, files[i].fallback);
+    cf_config_free(doc);
     if (err)
         cf_cert_paths_free(paths);
     return err;

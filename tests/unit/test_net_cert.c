@@ -163,13 +163,18 @@ int main(void)
     CHECK(f != NULL);
     if (f) {
         fputs("logging: &logging\n  log_level: INFO\nharvester:\n  logging: *logging\n"
-              "  ssl:\n    private_crt: custom/h.crt\n    private_key: custom/h.key\n",
+              "  ssl:\n    private_crt: custom/h.crt\n    private_key: custom/h.key\n"
+              "shared_ssl: &shared_ssl\n  private_crt: custom/f.crt\n  private_key: custom/f.key\n"
+              "farmer:\n  ssl:\n    <<: *shared_ssl\n",
               f);
         fclose(f);
     }
     CHECK(cf_cert_paths_load(&q, other) == CF_OK);
     snprintf(path, sizeof path, "%s/custom/h.crt", other);
     CHECK_STR(q.node_crt[CF_CERT_HARVESTER], path);
+    /* a path reached through a merge key, as Chia's loader resolves it */
+    snprintf(path, sizeof path, "%s/custom/f.key", other);
+    CHECK_STR(q.node_key[CF_CERT_FARMER], path);
     snprintf(path, sizeof path, "%s/config/ssl/ca", root);
     CHECK(cf_cert_init_root(&q, path, &rep) == CF_OK);
     CHECK(rep.ca_copied && rep.node_created[0] && rep.node_created[1]);
