@@ -12,6 +12,7 @@
 
 #include "cfarm/ct.h"
 #include "cfarm/hash.h"
+#include "cfarm/consensus.h"
 #include "cfarm/keys.h"
 
 enum cf_err cf_keys_taproot_sk(struct cf_bls_sk *out, const struct cf_bls_pk *local_pk,
@@ -57,10 +58,8 @@ enum cf_err cf_keys_plot_pk(struct cf_bls_pk *out, const struct cf_bls_pk *local
 enum cf_err cf_keys_plot_id(uint8_t out[32], const uint8_t *pool, size_t pool_len,
                             const struct cf_bls_pk *plot_pk)
 {
-    if (pool_len != CF_BLS_PK_LEN && pool_len != 32)
-        return cf_err_set(CF_ERR_INVAL, "plot id: pool key of %zu bytes (48 or 32)", pool_len);
-    cf_sha256_2(out, pool, pool_len, plot_pk->bytes, CF_BLS_PK_LEN);
-    return CF_OK;
+    /* One formula for the plotter, the harvester and the farmer's judge: consensus.h's. */
+    return cf_pos_plot_id(out, pool, pool_len, plot_pk->bytes);
 }
 
 enum cf_err cf_keys_plot_from_memo(struct cf_keys_plot *out, const struct cf_keys_memo *memo)
